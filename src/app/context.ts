@@ -1,0 +1,26 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { BlobStore } from "../store/blob-store.ts";
+import { ReferenceCache } from "./reference-cache.ts";
+
+/** What every use case needs: the database, the blob store, the clock and the reference data. */
+export interface AppContext {
+  pool: pg.Pool;
+  blobs: BlobStore;
+  reference: ReferenceCache;
+  now(): Date;
+  newId(): string;
+  /** externally visible base URL, for links in messages */
+  publicBaseUrl: string;
+}
+
+export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; publicBaseUrl: string; now?: () => Date }): AppContext {
+  return {
+    pool: opts.pool,
+    blobs: opts.blobs,
+    reference: new ReferenceCache(opts.pool),
+    now: opts.now ?? (() => new Date()),
+    newId: randomUUID,
+    publicBaseUrl: opts.publicBaseUrl,
+  };
+}

@@ -1,0 +1,127 @@
+import { canSeeReport, type Actor } from "../domain/access-policy.ts";
+import { DomainError } from "../domain/errors.ts";
+import { allowedActions, decide, decideDispute, type TransitionCommand } from "../domain/report-lifecycle.ts";
+import { STATE_COLOUR, STATE_LABEL, type Language } from "../domain/report.ts";
+import { normalizeTicket } from "../domain/ticket.ts";
+import { linkCitizen, type CitizenContact } from "../store/citizens.store.ts";
+import { withTransaction } from "../store/db.ts";
+import { addSupport, findReportByTicket, insertEvents, updateReport } from "../store/reports.store.ts";
+import { attachUploads, findUploads } from "../store/uploads.store.ts";
+import { findUserById } from "../store/users.store.ts";
+import type { AppContext } from "./context.ts";
+import { queueNotifications } from "./notify.ts";
+
+export interface TransitionInput extends TransitionCommand {
+  /** ticket of the original, for close with reason duplicate */
+  duplicateOf?: string;
+}
+
+function ticketOrThrow(ticket: string): string {
+  const t = normalizeTicket(ticket);
+  if (!t) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
+  return t;
+}
+
+/**
+ * An officer moves a report through its lifecycle. The row is locked, the pure rules decide,
+ * and the new state, its events and the messages it causes are written in one transaction.
+ */
+export async function transitionReport(ctx: AppContext, actor: Actor, ticket: string, input: TransitionInput) {
+  const ref = await ctx.reference.get();
+  const t = ticketOrThrow(ticket);
+  return withTransaction(ctx.pool, async (tx) => {
+    const report = await findReportByTicket(tx, t, { forUpdate: true });
+    if (!report) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
+    if (!canSeeReport(actor, report, ref.units) && actor.role !== "jsc_admin")
+      throw new DomainError("FORBIDDEN", "this report is outside your scope");
+    const photos = input.photos ?? [];
+    if (photos.length) {
+      const found = await findUploads(tx, photos);
+      if (found.length !== new Set(photos).size || found.some((u) => u.reportId && u.reportId !== report.id))
+        throw new DomainError("VALIDATION_FAILED", "photos must be ids returned by /api/v1/uploads");
+    }
+    const assignee = input.assigneeUserId ? await findUserById(tx, input.assigneeUserId) : null;
+    const duplicate = input.duplicateOf ? await findReportByTicket(tx, normalizeTicket(input.duplicateOf) ?? "") : null;
+    if (input.duplicateOf && !duplicate) throw new DomainError("VALIDATION_FAILED", "duplicateOf names no known report");
+    const now = ctx.now();
+    const decision = decide(report, actor, input, {
+      now,
+      units: ref.units,
+      category: report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null,
+      newCategory: input.categoryCode ? (ref.categories.get(input.categoryCode) ?? null) : undefined,
+      assignee: assignee && { id: assignee.id, role: assignee.role, unitId: assignee.unitId, active: assignee.active },
+      duplicateOf: duplicate && { id: duplicate.id, ticket: duplicate.ticket, state: duplicate.state },
+      deadlines: ref.deadlines,
+    });
+    if (!decision.ok) throw decision.error;
+    const updated = await updateReport(tx, report, decision.value.patch, now);
+    const eventIds = await insertEvents(tx, report.id, { userId: actor.userId, role: actor.role, citizenId: null }, decision.value.events, now);
+    await attachUploads(tx, photos, report.id, eventIds[0] ?? null);
+    await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
+    return present(updated, ref.deployment.defaultLanguage, allowedActions(updated, actor, ref.units));
+  });
+}
+
+function present(report: { ticket: string; state: keyof typeof STATE_COLOUR; holdingUnitId: string }, language: Language, actions?: string[]) {
+  return {
+    ticket: report.ticket,
+    state: report.state,
+    label: STATE_LABEL[language][report.state],
+    colour: STATE_COLOUR[report.state],
+    holdingUnitId: report.holdingUnitId,
+    ...(actions ? { allowedActions: actions } : {}),
+  };
+}
+
+/** A citizen disputes the follow-up of a done report (Balai Warga, or a low rating from a channel). */
+export async function disputeReport(ctx: AppContext, ticket: string, input: { reason: string; contact: CitizenContact; channel?: string }) {
+  const ref = await ctx.reference.get();
+  const t = ticketOrThrow(ticket);
+  return withTransaction(ctx.pool, async (tx) => {
+    const report = await findReportByTicket(tx, t, { forUpdate: true });
+    if (!report) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
+    const category = report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null;
+    // Only the reporter may dispute some categories: link the contact without creating a citizen then.
+    const citizenId = category?.disputePolicy === "any_citizen" ? await linkCitizen(tx, input.contact, ctx.newId) : await findCitizenId(tx, input.contact);
+    const now = ctx.now();
+    const decision = decideDispute(report, { reason: input.reason, citizenId }, { now, units: ref.units, category, deadlines: ref.deadlines });
+    if (!decision.ok) throw decision.error;
+    const updated = await updateReport(tx, report, decision.value.patch, now);
+    const eventIds = await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId }, decision.value.events.map((e) =>
+      e.type === "disputed" ? { ...e, data: { ...e.data, channel: input.channel ?? "portal" } } : e), now);
+    await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
+    return present(updated, ref.deployment.defaultLanguage);
+  });
+}
+
+async function findCitizenId(tx: Parameters<typeof linkCitizen>[0], contact: CitizenContact): Promise<string | null> {
+  const values: Array<[string, string]> = [];
+  if (contact.email) values.push(["email", contact.email.trim().toLowerCase()]);
+  if (contact.phone) {
+    const { normalizePhone } = await import("../store/citizens.store.ts");
+    values.push(["phone", normalizePhone(contact.phone)]);
+  }
+  for (const [kind, value] of values) {
+    const { rows } = await tx.query<{ citizen_id: string }>("select citizen_id from citizen_identities where kind = $1 and value = $2", [kind, value]);
+    if (rows[0]) return rows[0].citizen_id;
+  }
+  return null;
+}
+
+/** "I have this problem too": one +1 per supporter. */
+export async function supportReport(ctx: AppContext, ticket: string, supporterKey: string) {
+  const t = ticketOrThrow(ticket);
+  return withTransaction(ctx.pool, async (tx) => {
+    const report = await findReportByTicket(tx, t, { forUpdate: true });
+    if (!report) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
+    if (report.state === "closed") throw new DomainError("CONFLICT", "a closed report takes no more support");
+    const added = await addSupport(tx, report.id, supporterKey);
+    if (added) {
+      await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId: null }, [
+        { type: "supported", unitId: report.holdingUnitId, fromState: report.state, toState: report.state, fromUnitId: null, toUnitId: null,
+          note: null, publicComment: null, reason: null, data: {} },
+      ], ctx.now());
+    }
+    return { ticket: report.ticket, supportCount: report.supportCount + (added ? 1 : 0), added };
+  });
+}

@@ -1,0 +1,76 @@
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Runner } from "graphile-worker";
+import { ensureFirstAdmin } from "./app/auth.ts";
+import { createAppContext, type AppContext } from "./app/context.ts";
+import type { SenderRegistry } from "./app/outbound.ts";
+import type { Config } from "./config.ts";
+import { buildServer } from "./http/server.ts";
+import { FsBlobStore } from "./store/blob-store.ts";
+import { openDatabase, withTransaction, type Database } from "./store/db.ts";
+import { migrate } from "./store/migrate.ts";
+import { migrateQueue } from "./store/queue.ts";
+import { defaultDeploymentDir, seedReferenceData } from "./store/reference-seed.ts";
+import { startWorker } from "./worker/worker.ts";
+
+export interface Running {
+  db: Database;
+  ctx: AppContext;
+  server: FastifyInstance | null;
+  worker: Runner | null;
+  url: string | null;
+  firstAdmin: { email: string; password: string | null } | null;
+  stop(): Promise<void>;
+}
+
+/** Prepares the database: the job queue's schema, our migrations, the reference data on first start. */
+export async function prepareDatabase(db: Database, deploymentDir: string) {
+  await migrateQueue(db.connectionString);
+  const applied = await migrate(db.pool);
+  const seed = await withTransaction(db.pool, (tx) => seedReferenceData(tx, deploymentDir));
+  return { applied, seed };
+}
+
+/** Starts the product: API, worker, or both in one process. */
+export async function boot(config: Config, opts: { senders?: SenderRegistry; now?: () => Date; listen?: boolean } = {}): Promise<Running> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await prepareDatabase(db, config.deploymentDir ?? defaultDeploymentDir());
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const ctx = createAppContext({ pool: db.pool, blobs: new FsBlobStore(path.join(config.dataDir, "blobs")), publicBaseUrl: config.publicBaseUrl, now: opts.now });
+  const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
+  const senders: SenderRegistry = opts.senders ?? new Map();
+  const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, config.workerConcurrency);
+  let server: FastifyInstance | null = null;
+  let url: string | null = null;
+  if (config.role !== "worker") {
+    server = await buildServer(ctx, {
+      logger: config.logRequests,
+      secureCookies: config.publicBaseUrl.startsWith("https://"),
+      health: async () => {
+        const { rows } = await db.pool.query<{ n: number }>("select count(*)::int as n from schema_migrations");
+        return { database: db.embedded ? "pglite" : "postgresql", migrations: rows[0]!.n };
+      },
+    });
+    if (opts.listen !== false) {
+      const address = await server.listen({ port: config.port, host: config.host });
+      url = address.replace("0.0.0.0", "localhost").replace("[::]", "localhost");
+    }
+  }
+  return {
+    db,
+    ctx,
+    server,
+    worker,
+    url,
+    firstAdmin,
+    async stop() {
+      await server?.close();
+      await worker?.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import "@fastify/multipart";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../app/context.ts";
+import { login, logout } from "../../app/auth.ts";
+import { getOfficerReport, listReportsForActor } from "../../app/report-queries.ts";
+import { submitReport } from "../../app/submit-report.ts";
+import { transitionReport } from "../../app/transition-report.ts";
+import { officerPhoto, storePhoto } from "../../app/uploads.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { actorOf, CSRF_COOKIE, languageOf, officerAuth, SESSION_COOKIE } from "../auth.ts";
+import { contactSchema, listQuerySchema, loginSchema, publicReportSchema, ticketParam, transitionSchema, langQuery, text } from "../schemas.ts";
+
+export function authRoutes(ctx: AppContext, opts: { secureCookies: boolean }): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post("/api/v1/auth/login", {
+      schema: { tags: ["auth"], summary: "Officer login; sets an HttpOnly session cookie", body: loginSchema },
+    }, async (request, reply) => {
+      const s = await login(ctx, request.body.email, request.body.password, request.ip);
+      const cookie = { path: "/", sameSite: "strict" as const, secure: opts.secureCookies, expires: s.expiresAt };
+      reply.setCookie(SESSION_COOKIE, s.token, { ...cookie, httpOnly: true });
+      reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...cookie, httpOnly: false });
+      return { user: s.user, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
+    });
+
+    app.post("/api/v1/auth/logout", { schema: { tags: ["auth"], summary: "End the session" }, preHandler: officerAuth(ctx) }, async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await logout(ctx, token);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" }).clearCookie(CSRF_COOKIE, { path: "/" });
+      return { ok: true };
+    });
+  };
+}
+
+export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook("preHandler", officerAuth(ctx));
+
+    app.get("/api/v1/me", { schema: { tags: ["auth"], summary: "The logged-in officer" } }, async (request) => ({ actor: actorOf(request) }));
+
+    app.get("/api/v1/reports", {
+      schema: { tags: ["reports"], summary: "The inbox, scoped to what the caller may see", querystring: listQuerySchema },
+    }, async (request) => listReportsForActor(ctx, actorOf(request), request.query, languageOf(request)));
+
+    app.get("/api/v1/reports/:ticket", {
+      schema: { tags: ["reports"], summary: "The officer view with the cross-channel timeline", params: ticketParam, querystring: langQuery },
+    }, async (request) => getOfficerReport(ctx, actorOf(request), request.params.ticket, languageOf(request)));
+
+    app.post("/api/v1/reports/:ticket/transitions", {
+      schema: { tags: ["reports"], summary: "Move a report through its lifecycle", params: ticketParam, body: transitionSchema },
+    }, async (request) => {
+      const b = request.body;
+      return transitionReport(ctx, actorOf(request), request.params.ticket, {
+        action: b.action,
+        unitId: b.unit,
+        note: b.note,
+        publicComment: b.publicComment,
+        reason: b.reason,
+        closeReason: b.closeReason,
+        responsibleParty: b.responsibleParty,
+        duplicateOf: b.duplicateOf,
+        photos: b.photos,
+        assigneeUserId: b.assignee,
+        categoryCode: b.category,
+      });
+    });
+
+    // Walk-in and phone reports: an officer enters the report for the citizen.
+    app.post("/api/v1/reports", {
+      schema: {
+        tags: ["reports"],
+        summary: "Enter a walk-in or phone report for a citizen",
+        body: z.object({ report: publicReportSchema, channel: z.enum(["walk_in", "phone"]), contact: contactSchema.optional(), note: text(500).optional() }).strict(),
+      },
+    }, async (request, reply) => {
+      const actor = actorOf(request);
+      if (actor.role === "executive") throw new DomainError("FORBIDDEN", "executives do not enter reports");
+      const r = request.body.report;
+      const result = await submitReport(ctx, { ...r, contact: request.body.contact ?? r.contact, channel: request.body.channel, enteredByUserId: actor.userId });
+      return reply.status(201).send(result);
+    });
+
+    app.post("/api/v1/uploads", {
+      schema: { tags: ["reports"], summary: "Upload a photo (multipart field `file`)", consumes: ["multipart/form-data"] },
+    }, async (request, reply) => {
+      const actor = actorOf(request);
+      if (!request.isMultipart()) throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "send multipart/form-data with a `file` field");
+      const file = await request.file();
+      if (!file || file.fieldname !== "file") throw new DomainError("VALIDATION_FAILED", "a `file` field is required");
+      const upload = await storePhoto(ctx, await file.toBuffer(), actor.userId);
+      return reply.status(201).send({ id: upload.id, contentType: upload.contentType, width: upload.width, height: upload.height, exif: upload.exif });
+    });
+
+    app.get("/api/v1/uploads/:id", {
+      schema: { tags: ["reports"], summary: "An uploaded photo (officers in scope get the original with its EXIF)", params: z.object({ id: z.string().uuid() }).strict() },
+    }, async (request, reply) => {
+      const photo = await officerPhoto(ctx, actorOf(request), request.params.id);
+      return reply.header("content-type", photo.contentType).header("cache-control", "private, max-age=3600").send(photo.data);
+    });
+  };
+}

@@ -1,0 +1,101 @@
+import "@fastify/multipart";
+import { createHash } from "node:crypto";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppContext } from "../../app/context.ts";
+import { getPublicReport } from "../../app/report-queries.ts";
+import { submitReport } from "../../app/submit-report.ts";
+import { disputeReport, supportReport } from "../../app/transition-report.ts";
+import { publicPhoto } from "../../app/uploads.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { languageOf } from "../auth.ts";
+import { disputeSchema, langQuery, publicReportSchema, supportSchema, ticketParam } from "../schemas.ts";
+
+const MAX_PHOTOS = 5;
+
+/** Reads a multipart report: JSON-typed fields as text, `photos` as files. */
+async function readMultipartReport(request: FastifyRequest): Promise<{ fields: Record<string, unknown>; photos: Buffer[] }> {
+  const fields: Record<string, unknown> = {};
+  const photos: Buffer[] = [];
+  for await (const part of request.parts()) {
+    if (part.type === "file") {
+      if (part.fieldname !== "photos") throw new DomainError("VALIDATION_FAILED", `unexpected file field ${part.fieldname}`);
+      if (photos.length >= MAX_PHOTOS) throw new DomainError("VALIDATION_FAILED", `at most ${MAX_PHOTOS} photos`);
+      photos.push(await part.toBuffer());
+    } else {
+      const value = String(part.value);
+      if (part.fieldname === "lat" || part.fieldname === "lon") {
+        const n = Number(value);
+        fields[part.fieldname] = value.trim() === "" ? undefined : Number.isFinite(n) ? n : value;
+      } else if (part.fieldname === "contact") {
+        try {
+          fields.contact = JSON.parse(value);
+        } catch {
+          throw new DomainError("VALIDATION_FAILED", "contact must be a JSON object");
+        }
+      } else if (part.fieldname.startsWith("contact.")) {
+        fields.contact = { ...(fields.contact as object | undefined), [part.fieldname.slice(8)]: value };
+      } else {
+        fields[part.fieldname] = value;
+      }
+    }
+  }
+  return { fields, photos };
+}
+
+export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post("/api/v1/public/reports", {
+      schema: {
+        tags: ["public"],
+        summary: "Submit a report (JSON, or multipart with `photos`)",
+        description: "Fields: description (required), kind, lat, lon, address, category, contact {name,email,phone}. Multipart: the same fields as form fields (contact as JSON or contact.email ...), files in `photos`.",
+        response: { 201: z.object({ ticket: z.string(), state: z.string(), label: z.string(), colour: z.string() }) },
+      },
+    }, async (request, reply) => {
+      let body: unknown = request.body;
+      let photos: Buffer[] = [];
+      if (request.isMultipart()) ({ fields: body, photos } = await readMultipartReport(request));
+      const parsed = publicReportSchema.safeParse(body);
+      if (!parsed.success)
+        throw new DomainError("VALIDATION_FAILED", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "), parsed.error.issues);
+      const input = parsed.data;
+      const result = await submitReport(ctx, {
+        ...input,
+        channel: "portal",
+        photos,
+        language: input.language ?? languageOf(request),
+      });
+      return reply.status(201).send(result);
+    });
+
+    app.get("/api/v1/public/reports/:ticket", {
+      schema: { tags: ["public"], summary: "Track a report by ticket (no personal data)", params: ticketParam, querystring: langQuery },
+    }, async (request) => getPublicReport(ctx, request.params.ticket, languageOf(request)));
+
+    app.post("/api/v1/public/reports/:ticket/disputes", {
+      schema: { tags: ["public"], summary: "Dispute the follow-up of a done report (reopens it)", params: ticketParam, body: disputeSchema },
+    }, async (request, reply) => {
+      const result = await disputeReport(ctx, request.params.ticket, { reason: request.body.reason, contact: request.body.contact });
+      return reply.status(201).send(result);
+    });
+
+    app.post("/api/v1/public/reports/:ticket/supports", {
+      schema: { tags: ["public"], summary: "Support a report (+1)", params: ticketParam, body: supportSchema },
+    }, async (request, reply) => {
+      const contact = request.body?.contact;
+      const who = contact?.email ?? contact?.phone ?? `${request.ip}|${request.headers["user-agent"] ?? ""}`;
+      const key = createHash("sha256").update(who.trim().toLowerCase()).digest("hex");
+      const result = await supportReport(ctx, request.params.ticket, key);
+      return reply.status(result.added ? 201 : 200).send(result);
+    });
+
+    app.get("/api/v1/public/photos/:id", {
+      schema: { tags: ["public"], summary: "A report photo without EXIF", params: z.object({ id: z.string().uuid() }).strict() },
+    }, async (request, reply) => {
+      const photo = await publicPhoto(ctx, request.params.id);
+      return reply.header("content-type", photo.contentType).header("cache-control", "public, max-age=86400").send(photo.data);
+    });
+  };
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { REPORT_KINDS, REPORT_STATES, CLOSE_REASONS } from "../domain/report.ts";
+import { ACTIONS } from "../domain/report-lifecycle.ts";
+import { ROLES } from "../domain/access-policy.ts";
+
+/** Free text: trimmed, bounded, no control characters except newlines and tabs. */
+export const text = (max: number) =>
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  z.string().trim().max(max).refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), "control characters are not allowed");
+
+export const ticketParam = z.object({ ticket: z.string().min(1).max(40) }).strict();
+export const langQuery = z.object({ lang: z.enum(["id", "en"]).optional() }).strict();
+
+export const contactSchema = z
+  .object({
+    name: text(120).optional(),
+    email: z.string().trim().max(254).email().optional(),
+    phone: z.string().trim().max(20).regex(/^\+?[0-9 ()-]{6,20}$/, "a phone number").optional(),
+  })
+  .strict();
+
+export const publicReportSchema = z
+  .object({
+    description: text(5000).min(1, "description is required"),
+    kind: z.enum(REPORT_KINDS).default("pengaduan"),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+    address: text(500).optional(),
+    category: z.string().trim().max(64).regex(/^[a-z0-9_]+$/, "a category code").optional(),
+    contact: contactSchema.optional(),
+    language: z.enum(["id", "en"]).optional(),
+  })
+  .strict()
+  .refine((r) => (r.lat === undefined) === (r.lon === undefined), { message: "lat and lon go together", path: ["lat"] });
+
+export const createdReportSchema = z.object({ ticket: z.string(), state: z.enum(REPORT_STATES), label: z.string(), colour: z.string() });
+
+export const disputeSchema = z.object({ reason: text(2000).min(1, "reason is required"), contact: contactSchema }).strict();
+export const supportSchema = z.object({ contact: contactSchema.optional() }).strict().optional();
+
+export const loginSchema = z.object({ email: z.string().trim().max(254), password: z.string().min(1).max(200) }).strict();
+
+export const transitionSchema = z
+  .object({
+    action: z.enum(ACTIONS),
+    unit: z.string().max(100).optional(),
+    note: text(4000).optional(),
+    publicComment: text(2000).optional(),
+    reason: text(2000).optional(),
+    closeReason: z.enum(CLOSE_REASONS).optional(),
+    responsibleParty: text(300).optional(),
+    duplicateOf: z.string().max(40).optional(),
+    photos: z.array(z.string().uuid()).max(10).optional(),
+    assignee: z.string().uuid().optional(),
+    category: z.string().max(64).optional(),
+  })
+  .strict();
+
+const csvList = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.string().max(500).transform((s) => s.split(",").filter(Boolean)).pipe(z.array(z.enum(values)));
+
+export const listQuerySchema = z
+  .object({
+    state: csvList(REPORT_STATES).optional(),
+    colour: z.enum(["red", "yellow", "green", "grey"]).optional(),
+    category: z.string().max(64).optional(),
+    unit: z.string().max(100).optional(),
+    channel: z.string().max(40).optional(),
+    overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+    q: z.string().max(200).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+    lang: z.enum(["id", "en"]).optional(),
+  })
+  .strict();
+
+export const unitSchema = z
+  .object({
+    id: z.string().min(1).max(100).regex(/^[A-Za-z0-9@._-]+$/),
+    kind: z.enum(["kelurahan", "kecamatan", "kota", "province", "agency", "sub_office", "triage", "external"]),
+    name: text(200).min(1),
+    shortName: text(100).nullable().optional(),
+    parentId: z.string().max(100).nullable().optional(),
+    regionCode: z.string().max(20).nullable().optional(),
+    supervisorUnitId: z.string().max(100).nullable().optional(),
+    hasPpsu: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+
+export const ownerPolicySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("kelurahan") }).strict(),
+  z.object({ kind: z.literal("agency"), agency: z.string().max(100) }).strict(),
+  z.object({ kind: z.literal("external"), unit: z.string().max(100) }).strict(),
+  z.object({ kind: z.literal("triage") }).strict(),
+]);
+
+export const categorySchema = z
+  .object({
+    code: z.string().min(1).max(64).regex(/^[a-z0-9_]+$/),
+    nameId: text(200).min(1),
+    nameEn: text(200).min(1),
+    ownerPolicy: ownerPolicySchema,
+    slaFirstActionDays: z.number().int().min(0).max(365),
+    slaResolutionDays: z.number().int().min(1).max(365),
+    disputePolicy: z.enum(["reporter_only", "any_citizen", "none"]),
+    disputeWindowDays: z.number().int().min(0).max(365),
+    reopenEscalationThreshold: z.number().int().min(1).max(100),
+    ppsuAllowed: z.boolean(),
+    active: z.boolean().default(true),
+    keywords: z.array(text(60)).max(100).optional(),
+    sortOrder: z.number().int().min(0).max(10000).optional(),
+  })
+  .strict();
+
+export const holidaySchema = z
+  .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(d)), "a real date"), name: text(200).min(1), jointLeave: z.boolean().default(false) })
+  .strict();
+
+export const userCreateSchema = z
+  .object({
+    email: z.string().trim().max(254).email(),
+    name: text(120).min(1),
+    password: z.string().min(10).max(200),
+    role: z.enum(ROLES),
+    unitId: z.string().max(100).nullable(),
+    language: z.enum(["id", "en"]).optional(),
+  })
+  .strict();
+
+export const userPatchSchema = z
+  .object({
+    name: text(120).min(1).optional(),
+    password: z.string().min(10).max(200).optional(),
+    role: z.enum(ROLES).optional(),
+    unitId: z.string().max(100).nullable().optional(),
+    active: z.boolean().optional(),
+    language: z.enum(["id", "en"]).optional(),
+  })
+  .strict();
+
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -1,0 +1,66 @@
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppContext } from "../app/context.ts";
+import { installErrorHandler } from "./errors.ts";
+import { adminRoutes, referenceRoutes } from "./routes/admin.routes.ts";
+import { authRoutes, reportRoutes } from "./routes/officer.routes.ts";
+import { publicRoutes } from "./routes/public.routes.ts";
+import { webRoutes } from "./routes/web.routes.ts";
+
+export interface ServerOptions {
+  logger?: boolean;
+  secureCookies?: boolean;
+  /** resolves when the database is migrated and reachable */
+  health: () => Promise<Record<string, unknown>>;
+  bodyLimitBytes?: number;
+}
+
+/** Builds the HTTP server: validate -> authorize -> call a use case -> present, with one error handler. */
+export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: "info" } : false,
+    bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 30, fieldSize: 64 * 1024, parts: 40 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Aspirasi API", version: "1", description: "Citizen Relation Management: one inbox for every channel. Errors: {\"error\":{\"code\",\"message\"}}." },
+      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "aspirasi_session" } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  // Security headers for every answer.
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "same-origin");
+    reply.header("x-frame-options", "DENY");
+  });
+
+  app.get("/health", { schema: { tags: ["health"], summary: "Ready once the database is migrated and reachable" } }, async (_request, reply) => {
+    try {
+      return { status: "ok", ...(await opts.health()) };
+    } catch (err) {
+      return reply.status(503).send({ status: "unavailable", error: { code: "UNAVAILABLE", message: err instanceof Error ? err.message : String(err) } });
+    }
+  });
+
+  await app.register(publicRoutes(ctx));
+  await app.register(authRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));
+  await app.register(referenceRoutes(ctx));
+  await app.register(reportRoutes(ctx));
+  await app.register(adminRoutes(ctx));
+  await app.register(webRoutes());
+  return app;
+}

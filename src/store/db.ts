@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+/** Anything that runs SQL: the pool, or the one client of a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  /** A URL other components (graphile-worker) can connect to. */
+  connectionString: string;
+  /** True when running on the embedded PGlite database (one shared backend). */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; unset means the embedded PGlite database in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+}
+
+// Timestamps come back as Date, bigints as strings by default; ids from bigserial fit in a JS number.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+/** Opens PostgreSQL, or starts PGlite behind a loopback socket so `pg` reaches both by the same code path. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    pool.on("error", (err) => console.error("[db] idle client error", err.message));
+    return { pool, connectionString: options.databaseUrl, embedded: false, close: () => pool.end() };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const dir = path.resolve(options.dataDir, "pglite");
+  fs.mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 32 });
+  await server.start();
+  const address = server.getServerConn();
+  const connectionString = `postgres://postgres@${address}/postgres?sslmode=disable`;
+  const pool = new pg.Pool({ connectionString, max: Math.min(options.poolSize ?? 8, 16) });
+  pool.on("error", (err) => console.error("[db] idle client error", err.message));
+  return {
+    pool,
+    connectionString,
+    embedded: true,
+    async close() {
+      await pool.end();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Runs fn in one transaction on one client; inside it use only the client passed in. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const result = await fn(client);
+    await client.query("commit");
+    return result;
+  } catch (err) {
+    await client.query("rollback").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

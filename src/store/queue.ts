@@ -1,0 +1,25 @@
+import { run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+
+/** The job queue lives in the database (graphile-worker); on PGlite prepared statements are off. */
+export async function migrateQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString });
+}
+
+export async function startQueue(opts: {
+  connectionString: string;
+  embedded: boolean;
+  concurrency: number;
+  taskList: TaskList;
+  crontab?: string;
+}): Promise<Runner> {
+  return run({
+    connectionString: opts.connectionString,
+    concurrency: opts.concurrency,
+    noPreparedStatements: opts.embedded,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    taskList: opts.taskList,
+    crontab: opts.crontab,
+    logger: undefined,
+  });
+}

@@ -1,0 +1,323 @@
+import type { NewEvent } from "../domain/report-lifecycle.ts";
+import type { Report, ReportEvent, ReportState } from "../domain/report.ts";
+import { DomainError } from "../domain/errors.ts";
+import type { Queryable } from "./db.ts";
+
+interface ReportRow {
+  id: string;
+  ticket: string;
+  kind: Report["kind"];
+  description: string;
+  category_code: string | null;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  kelurahan_code: string | null;
+  channel: string;
+  channel_ref: string | null;
+  citizen_id: string | null;
+  state: ReportState;
+  state_before_handover: ReportState | null;
+  holding_unit_id: string;
+  handover_from_unit_id: string | null;
+  follow_up_unit_id: string | null;
+  follow_up_by: string | null;
+  assignee_user_id: string | null;
+  involved_unit_ids: string[];
+  duplicate_of: string | null;
+  close_reason: Report["closeReason"];
+  responsible_party: string | null;
+  reopen_count: number;
+  support_count: number;
+  escalation_level: number;
+  escalated_to_unit_id: string | null;
+  overdue: boolean;
+  first_action_due_at: Date | null;
+  resolution_due_at: Date | null;
+  first_action_at: Date | null;
+  done_at: Date | null;
+  closed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+/** Column <-> field names for the columns a lifecycle patch may write. */
+const COLUMNS: Record<string, keyof ReportRow> = {
+  kind: "kind",
+  description: "description",
+  categoryCode: "category_code",
+  lat: "lat",
+  lon: "lon",
+  address: "address",
+  kelurahanCode: "kelurahan_code",
+  citizenId: "citizen_id",
+  state: "state",
+  stateBeforeHandover: "state_before_handover",
+  holdingUnitId: "holding_unit_id",
+  handoverFromUnitId: "handover_from_unit_id",
+  followUpUnitId: "follow_up_unit_id",
+  followUpBy: "follow_up_by",
+  assigneeUserId: "assignee_user_id",
+  involvedUnitIds: "involved_unit_ids",
+  duplicateOf: "duplicate_of",
+  closeReason: "close_reason",
+  responsibleParty: "responsible_party",
+  reopenCount: "reopen_count",
+  supportCount: "support_count",
+  escalationLevel: "escalation_level",
+  escalatedToUnitId: "escalated_to_unit_id",
+  overdue: "overdue",
+  firstActionDueAt: "first_action_due_at",
+  resolutionDueAt: "resolution_due_at",
+  firstActionAt: "first_action_at",
+  doneAt: "done_at",
+  closedAt: "closed_at",
+};
+
+export function toReport(r: ReportRow): Report {
+  return {
+    id: r.id,
+    ticket: r.ticket,
+    kind: r.kind,
+    description: r.description,
+    categoryCode: r.category_code,
+    lat: r.lat,
+    lon: r.lon,
+    address: r.address,
+    kelurahanCode: r.kelurahan_code,
+    channel: r.channel,
+    citizenId: r.citizen_id,
+    state: r.state,
+    stateBeforeHandover: r.state_before_handover,
+    holdingUnitId: r.holding_unit_id,
+    handoverFromUnitId: r.handover_from_unit_id,
+    followUpUnitId: r.follow_up_unit_id,
+    followUpBy: r.follow_up_by,
+    assigneeUserId: r.assignee_user_id,
+    involvedUnitIds: r.involved_unit_ids ?? [],
+    duplicateOf: r.duplicate_of,
+    closeReason: r.close_reason,
+    responsibleParty: r.responsible_party,
+    reopenCount: r.reopen_count,
+    supportCount: r.support_count,
+    escalationLevel: r.escalation_level,
+    escalatedToUnitId: r.escalated_to_unit_id,
+    overdue: r.overdue,
+    firstActionDueAt: r.first_action_due_at,
+    resolutionDueAt: r.resolution_due_at,
+    firstActionAt: r.first_action_at,
+    doneAt: r.done_at,
+    closedAt: r.closed_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  };
+}
+
+/** Next ticket sequence for a local day; the counter row makes tickets unique and never reused. */
+export async function nextTicketSequence(tx: Queryable, day: string): Promise<number> {
+  const { rows } = await tx.query<{ last_value: number }>(
+    `insert into ticket_counters (day, last_value) values ($1, 1)
+     on conflict (day) do update set last_value = ticket_counters.last_value + 1
+     returning last_value`,
+    [day],
+  );
+  return rows[0]!.last_value;
+}
+
+export interface NewReport {
+  id: string;
+  ticket: string;
+  kind: Report["kind"];
+  description: string;
+  categoryCode: string | null;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  kelurahanCode: string | null;
+  channel: string;
+  channelRef: string | null;
+  citizenId: string | null;
+  state: ReportState;
+  holdingUnitId: string;
+  firstActionDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  createdAt: Date;
+}
+
+export async function insertReport(tx: Queryable, r: NewReport): Promise<Report> {
+  const { rows } = await tx.query<ReportRow>(
+    `insert into reports (id, ticket, kind, description, category_code, lat, lon, address, kelurahan_code, channel, channel_ref,
+       citizen_id, state, holding_unit_id, involved_unit_ids, first_action_due_at, resolution_due_at, created_at, updated_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, array[$14]::text[], $15,$16,$17,$17)
+     returning *`,
+    [r.id, r.ticket, r.kind, r.description, r.categoryCode, r.lat, r.lon, r.address, r.kelurahanCode, r.channel, r.channelRef,
+      r.citizenId, r.state, r.holdingUnitId, r.firstActionDueAt, r.resolutionDueAt, r.createdAt],
+  );
+  return toReport(rows[0]!);
+}
+
+export async function findReportByTicket(q: Queryable, ticket: string, opts: { forUpdate?: boolean } = {}): Promise<Report | null> {
+  const { rows } = await q.query<ReportRow>(`select * from reports where ticket = $1${opts.forUpdate ? " for update" : ""}`, [ticket]);
+  return rows[0] ? toReport(rows[0]) : null;
+}
+
+export async function findReportById(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<Report | null> {
+  const { rows } = await q.query<ReportRow>(`select * from reports where id = $1${opts.forUpdate ? " for update" : ""}`, [id]);
+  return rows[0] ? toReport(rows[0]) : null;
+}
+
+/** Applies a lifecycle patch with an optimistic version check; the caller holds the row lock. */
+export async function updateReport(tx: Queryable, report: Report, patch: Partial<Report>, now: Date): Promise<Report> {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [field, value] of Object.entries(patch)) {
+    const column = COLUMNS[field];
+    if (!column) continue;
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  }
+  values.push(now, report.id, report.version);
+  const { rows } = await tx.query<ReportRow>(
+    `update reports set ${sets.length ? sets.join(", ") + ", " : ""}updated_at = $${values.length - 2}, version = version + 1
+     where id = $${values.length - 1} and version = $${values.length} returning *`,
+    values,
+  );
+  if (!rows[0]) throw new DomainError("CONFLICT", "the report changed meanwhile; reload and try again");
+  return toReport(rows[0]);
+}
+
+export interface EventActor {
+  userId: string | null;
+  role: string | null;
+  citizenId: string | null;
+}
+
+export async function insertEvents(tx: Queryable, reportId: string, actor: EventActor, events: NewEvent[], at: Date): Promise<number[]> {
+  const ids: number[] = [];
+  for (const e of events) {
+    const { rows } = await tx.query<{ id: number }>(
+      `insert into report_events (report_id, type, actor_user_id, actor_role, actor_citizen_id, unit_id, from_state, to_state,
+         from_unit_id, to_unit_id, note, public_comment, reason, data, created_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) returning id`,
+      [reportId, e.type, actor.userId, actor.role, actor.citizenId, e.unitId, e.fromState, e.toState, e.fromUnitId, e.toUnitId,
+        e.note, e.publicComment, e.reason, JSON.stringify(e.data), at],
+    );
+    ids.push(rows[0]!.id);
+  }
+  return ids;
+}
+
+interface EventRow {
+  id: number;
+  report_id: string;
+  type: ReportEvent["type"];
+  actor_user_id: string | null;
+  actor_role: string | null;
+  actor_citizen_id: string | null;
+  unit_id: string | null;
+  from_state: ReportState | null;
+  to_state: ReportState | null;
+  from_unit_id: string | null;
+  to_unit_id: string | null;
+  note: string | null;
+  public_comment: string | null;
+  reason: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+export async function listEvents(q: Queryable, reportId: string): Promise<ReportEvent[]> {
+  const { rows } = await q.query<EventRow>("select * from report_events where report_id = $1 order by id", [reportId]);
+  return rows.map((r) => ({
+    id: r.id,
+    reportId: r.report_id,
+    type: r.type,
+    actorUserId: r.actor_user_id,
+    actorRole: r.actor_role,
+    actorCitizenId: r.actor_citizen_id,
+    unitId: r.unit_id,
+    fromState: r.from_state,
+    toState: r.to_state,
+    fromUnitId: r.from_unit_id,
+    toUnitId: r.to_unit_id,
+    note: r.note,
+    publicComment: r.public_comment,
+    reason: r.reason,
+    data: r.data ?? {},
+    createdAt: r.created_at,
+  }));
+}
+
+export interface ReportListFilter {
+  state?: ReportState[];
+  colourStates?: ReportState[];
+  category?: string;
+  unit?: string;
+  channel?: string;
+  overdue?: boolean;
+  q?: string;
+  /** scope: null = all */
+  scope: { unitIds: string[]; regionPrefix: string | null; assigneeUserId?: string } | null;
+  cursor?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Lists reports newest first with keyset pagination, filtered by the caller's read scope. */
+export async function listReports(q: Queryable, f: ReportListFilter): Promise<Report[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const p = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  if (f.scope) {
+    const parts: string[] = [];
+    if (f.scope.assigneeUserId) parts.push(`assignee_user_id = ${p(f.scope.assigneeUserId)}`);
+    if (f.scope.unitIds.length) {
+      const ids = p(f.scope.unitIds);
+      parts.push(`holding_unit_id = any(${ids}::text[])`, `involved_unit_ids && ${ids}::text[]`);
+    }
+    if (f.scope.regionPrefix) parts.push(`kelurahan_code like ${p(f.scope.regionPrefix + ".%")}`);
+    where.push(parts.length ? `(${parts.join(" or ")})` : "false");
+  }
+  if (f.state?.length) where.push(`state = any(${p(f.state)}::text[])`);
+  if (f.colourStates?.length) where.push(`state = any(${p(f.colourStates)}::text[])`);
+  if (f.category) where.push(`category_code = ${p(f.category)}`);
+  if (f.unit) where.push(`holding_unit_id = ${p(f.unit)}`);
+  if (f.channel) where.push(`channel = ${p(f.channel)}`);
+  if (f.overdue !== undefined) where.push(`overdue = ${p(f.overdue)}`);
+  if (f.q) {
+    const like = p(`%${f.q.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+    where.push(`(ticket ilike ${like} or description ilike ${like} or address ilike ${like})`);
+  }
+  if (f.cursor) where.push(`(created_at, id) < (${p(f.cursor.createdAt)}, ${p(f.cursor.id)}::uuid)`);
+  const sql = `select * from reports ${where.length ? "where " + where.join(" and ") : ""}
+    order by created_at desc, id desc limit ${p(f.limit)}`;
+  const { rows } = await q.query<ReportRow>(sql, values);
+  return rows.map(toReport);
+}
+
+/** Open reports past a deadline and not yet flagged: the SLA sweep's work list. */
+export async function listSlaCandidates(q: Queryable, now: Date, limit: number): Promise<Report[]> {
+  const { rows } = await q.query<ReportRow>(
+    `select * from reports
+     where state not in ('done', 'closed') and not overdue
+       and (resolution_due_at < $1 or (first_action_at is null and first_action_due_at < $1))
+     order by resolution_due_at nulls last limit $2`,
+    [now, limit],
+  );
+  return rows.map(toReport);
+}
+
+/** Adds one supporter (+1) once per supporter key; returns false when already counted. */
+export async function addSupport(tx: Queryable, reportId: string, supporterKey: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    "insert into report_supports (report_id, supporter_key) values ($1, $2) on conflict do nothing",
+    [reportId, supporterKey],
+  );
+  if (!rowCount) return false;
+  await tx.query("update reports set support_count = support_count + 1 where id = $1", [reportId]);
+  return true;
+}
