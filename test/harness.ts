@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { inject } from "vitest";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { hashPassword } from "../src/app/auth.ts";
+import type { SenderRegistry } from "../src/app/outbound.ts";
+import { boot, type Running } from "../src/boot.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Role } from "../src/domain/access-policy.ts";
+import { insertUser } from "../src/store/users.store.ts";
+
+function urlFor(name: string): string {
+  const u = new URL(inject("adminDatabaseUrl"));
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh database for one test: a copy of the migrated, seeded template. */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `aspirasi_t_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: inject("adminDatabaseUrl") });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${inject("templateDatabase")}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: urlFor(name),
+    async drop() {
+      const c = new pg.Client({ connectionString: inject("adminDatabaseUrl") });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export const ADMIN = { email: "admin@test.local", password: "admin-password-123" };
+
+export interface TestApp {
+  running: Running;
+  server: FastifyInstance;
+  /** advance or set the clock seen by the product */
+  clock: { now: Date };
+  officer(role: Role, unitId: string | null, name?: string): Promise<Officer>;
+  admin(): Promise<Officer>;
+  post(url: string, body?: unknown, officer?: Officer): Promise<LightMyRequestResponse>;
+  get(url: string, officer?: Officer): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface Officer {
+  id: string;
+  email: string;
+  role: Role;
+  unitId: string | null;
+  cookie: string;
+  csrf: string;
+}
+
+/**
+ * Boots the whole product in-process on a fresh copy of the database; requests go through
+ * fastify's inject (no port). The worker runs only when asked for.
+ */
+export async function startTestApp(opts: { worker?: boolean; senders?: SenderRegistry; now?: Date } = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aspirasi-test-"));
+  const clock = { now: opts.now ?? new Date() };
+  const config = loadConfig(
+    { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2" },
+    [`--role=${opts.worker ? "all" : "api"}`],
+  );
+  const running = await boot(config, { senders: opts.senders, now: () => new Date(clock.now), listen: false });
+  const server = running.server!;
+  let adminOfficer: Officer | null = null;
+
+  async function login(email: string, password: string): Promise<{ cookie: string; csrf: string; id: string }> {
+    const res = await server.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+    if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+    const session = res.cookies.find((c) => c.name === "aspirasi_session")!;
+    const body = res.json() as { csrfToken: string; user: { id: string } };
+    return { cookie: `aspirasi_session=${session.value}`, csrf: body.csrfToken, id: body.user.id };
+  }
+
+  const app: TestApp = {
+    running,
+    server,
+    clock,
+    async officer(role, unitId, name) {
+      const email = `${role}.${randomBytes(3).toString("hex")}@test.local`;
+      const password = "officer-password-1";
+      await insertUser(running.ctx.pool, { id: running.ctx.newId(), email, name: name ?? role, passwordHash: await hashPassword(password), role, unitId });
+      const s = await login(email, password);
+      return { id: s.id, email, role, unitId, cookie: s.cookie, csrf: s.csrf };
+    },
+    async admin() {
+      if (!adminOfficer) {
+        const s = await login(ADMIN.email, ADMIN.password);
+        adminOfficer = { id: s.id, email: ADMIN.email, role: "jsc_admin", unitId: "jsc-triage", cookie: s.cookie, csrf: s.csrf };
+      }
+      return adminOfficer;
+    },
+    post(url, body, officer) {
+      return server.inject({
+        method: "POST",
+        url,
+        payload: body === undefined ? undefined : (body as object),
+        headers: officer ? { cookie: officer.cookie, "x-csrf-token": officer.csrf } : {},
+      });
+    },
+    get(url, officer) {
+      return server.inject({ method: "GET", url, headers: officer ? { cookie: officer.cookie } : {} });
+    },
+    async close() {
+      await running.stop();
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
+
+/** Points inside known kelurahan (checked against the shipped polygons). */
+export const PLACES = {
+  monas: { lat: -6.1754, lon: 106.8272, kelurahan: "31.71.01.1001", kota: "31.71" },
+  kotaTua: { lat: -6.1352, lon: 106.8133, kelurahan: "31.73.03.1008", kota: "31.73" },
+  blokM: { lat: -6.2444, lon: 106.8006, kelurahan: "31.74.07.1001", kota: "31.74" },
+  bogor: { lat: -6.595, lon: 106.8166 },
+};
