@@ -62,7 +62,20 @@ export default async function setup(project: TestProject) {
       "select datname from pg_database where (datname like 'aspirasi\\_tpl\\_%' and datname <> $1 and datname not like '%\\_building\\_%') or datname like 'aspirasi\\_t\\_%'",
       [name],
     );
-    for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Test databases are named after the worker's pid: drop only those whose process is gone.
+    const orphans = stale.rows.filter(({ datname }) => {
+      const pid = /^aspirasi_t_(\d+)_/.exec(datname)?.[1];
+      return !pid || !alive(Number(pid));
+    });
+    for (const { datname } of orphans) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
   } finally {
     await admin.end();
   }
