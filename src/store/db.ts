@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { PGliteServer } from "./pglite-server.ts";
 
 /** Anything that runs SQL: the pool, or the one client of a transaction. */
 export interface Queryable {
@@ -34,14 +35,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return { pool, connectionString: options.databaseUrl, embedded: false, close: () => pool.end() };
   }
   const { PGlite } = await import("@electric-sql/pglite");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const dir = path.resolve(options.dataDir, "pglite");
   fs.mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 32 });
-  await server.start();
-  const address = server.getServerConn();
-  const connectionString = `postgres://postgres@${address}/postgres?sslmode=disable`;
+  const server = new PGliteServer(db);
+  const { host, port } = await server.listen("127.0.0.1", 0);
+  const connectionString = `postgres://postgres@${host}:${port}/postgres?sslmode=disable`;
   const pool = new pg.Pool({ connectionString, max: Math.min(options.poolSize ?? 8, 16) });
   pool.on("error", (err) => console.error("[db] idle client error", err.message));
   return {
@@ -50,7 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     embedded: true,
     async close() {
       await pool.end();
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
