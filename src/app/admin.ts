@@ -1,7 +1,7 @@
 import { canAdminister, type Actor, type Role } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Category } from "../domain/report.ts";
-import { listOutbox } from "../store/outbox.store.ts";
+import { listOutbox, listUnitNotifications } from "../store/outbox.store.ts";
 import {
   deleteHoliday,
   listHolidays,
@@ -122,4 +122,12 @@ function publicUser(u: { id: string; email: string; name: string; role: Role; un
 export async function outboxForAdmin(ctx: AppContext, actor: Actor, status?: "pending" | "sent" | "skipped" | "dead") {
   requireAdmin(actor);
   return listOutbox(ctx.pool, { status, limit: 200 });
+}
+
+/** What reached the officer's unit (and the units below it): new reports, coordinations, escalations. */
+export async function notificationsFor(ctx: AppContext, actor: Actor) {
+  const ref = await ctx.reference.get();
+  if (!actor.unitId) return [];
+  const unitIds = ref.units.all().filter((u) => ref.units.isWithin(u.id, actor.unitId!)).map((u) => u.id);
+  return listUnitNotifications(ctx.pool, unitIds, 100);
 }

@@ -5,6 +5,7 @@ import {
   changeUser,
   createUser,
   holidays,
+  notificationsFor,
   officersOfUnit,
   outboxForAdmin,
   removeHoliday,
@@ -95,6 +96,10 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get("/api/v1/units/:id/officers", {
       schema: { tags: ["reports"], summary: "Officers and PPSU crews of a unit (assignment picker)", params: z.object({ id: z.string().max(100) }).strict() },
     }, async (request) => ({ items: await officersOfUnit(ctx, actorOf(request), request.params.id) }));
+
+    app.get("/api/v1/notifications", {
+      schema: { tags: ["reports"], summary: "Notifications for the officer's unit (newest first)" },
+    }, async (request) => ({ items: await notificationsFor(ctx, actorOf(request)) }));
 
     app.get("/api/v1/outbox", {
       schema: { tags: ["admin"], summary: "Outbound messages; status=dead is the dead-letter list", querystring: z.object({ status: z.enum(["pending", "sent", "skipped", "dead"]).optional() }).strict() },
