@@ -330,10 +330,10 @@ describe("POST /api/v1/public/reports (multipart)", () => {
     for (const t of ["reports", "report_events", "outbox", "citizens", "citizen_identities", "ticket_counters"] as const) expect(after[t], t).toBe(before[t]);
   });
 
-  // BUG: src/app/submit-report.ts:60 stores each photo (storePhoto -> insertUpload on the pool, plus two
+  // Regression (was a bug, fixed): src/app/submit-report.ts:60 stores each photo (storePhoto -> insertUpload on the pool, plus two
   // blobs) one by one before the transaction; when a later photo is bad the earlier good photo's
   // uploads row and blobs stay behind as orphans. Expected: a refused submission writes nothing.
-  it.fails("one good photo and one bad photo: not even an orphan upload row is left behind", async () => {
+  it("one good photo and one bad photo: not even an orphan upload row is left behind", async () => {
     await noWrite(async () => {
       const res = await send({ url, raw: multipart(fields([photo(), photo("photos", TEXT_AS_JPEG)])), contentType: MULTIPART });
       expectError(res, [400, 415]);
@@ -389,13 +389,13 @@ describe("POST /api/v1/public/reports (multipart)", () => {
     });
   });
 
-  // BUG: malformed multipart is a 500. readMultipartReport (src/http/routes/public.routes.ts:21,
+  // Regression (was a bug, fixed): malformed multipart is a 500. readMultipartReport (src/http/routes/public.routes.ts:21,
   // `for await (const part of request.parts())`) lets busboy's plain Errors ("Unexpected end of
   // form", "Multipart: Boundary not found") escape; they carry no statusCode, so installErrorHandler
-  // (src/http/errors.ts:44) answers 500 INTERNAL. Expected 400 VALIDATION_FAILED (or 415).
+  // (src/http/errors.ts:45-46) answers 500 INTERNAL. Expected 400 VALIDATION_FAILED (or 415).
   // Fix: wrap the parts iteration (and request.file() in /api/v1/uploads) and rethrow as
   // DomainError("VALIDATION_FAILED", "malformed multipart body"), or map these in the error handler.
-  it.fails("malformed multipart is a 400 with the error shape, not a 500", async () => {
+  it("malformed multipart is a 400 with the error shape, not a 500", async () => {
     for (const m of malformed()) expectError(await send({ url, ...m }), [400, 415]);
   });
 });
@@ -447,14 +447,14 @@ describe("GET /api/v1/public/reports/:ticket and /api/v1/reports/:ticket", () =>
     });
   });
 
-  // BUG: router-level errors bypass the contract. A path parameter over fastify's default
+  // Regression (was a bug, fixed): router-level errors bypass the contract. A path parameter over fastify's default
   // maxParamLength (100; src/http/server.ts:24 sets none) gets 414 FST_ERR_MAX_PARAM_LENGTH, and a
   // broken percent-encoding ("%") 400 FST_ERR_BAD_URL, both with fastify's default body
   // {"error":"Bad Request","code":"FST_...","statusCode":...} instead of {"error":{"code","message"}}
   // (setErrorHandler never sees them). Expected: 404 REPORT_NOT_FOUND / 400 VALIDATION_FAILED with
   // the contract shape. Fix: Fastify({ maxParamLength: 1000, frameworkErrors: (err, _req, reply) =>
   // reply.status(400).send(errorBody("VALIDATION_FAILED", err.message)) }).
-  it.fails("a 500-character ticket or a broken escape is 404 REPORT_NOT_FOUND / 400 with the contract error shape", async () => {
+  it("a 500-character ticket or a broken escape is 404 REPORT_NOT_FOUND / 400 with the contract error shape", async () => {
     const long = "J".repeat(500);
     expectError(await send({ url: `/api/v1/public/reports/${long}` }), [400, 404], ["REPORT_NOT_FOUND", "VALIDATION_FAILED"]);
     expectError(await send({ url: `/api/v1/reports/${long}`, as: admin }), [400, 404], ["REPORT_NOT_FOUND", "VALIDATION_FAILED"]);
@@ -546,11 +546,11 @@ describe("POST /api/v1/auth/login, /logout, GET /api/v1/me", () => {
     expect(await sessions()).toBe(before);
   });
 
-  // BUG: loginSchema (src/http/schemas.ts:41) lets control characters through; a NUL in the email
+  // Regression (was a bug, fixed): loginSchema (src/http/schemas.ts:41) lets control characters through; a NUL in the email
   // reaches PostgreSQL in src/app/auth.ts:41 -> src/store/users.store.ts:133 (login_attempts lookup) and fails with
   // "invalid byte sequence for encoding UTF8: 0x00" -> 500. Expected 400 VALIDATION_FAILED (or 401).
   // Fix: use text(254) (which rejects control characters) for email/password in loginSchema.
-  it.fails("a NUL byte in the login email is a 4xx, not a 500", async () => {
+  it("a NUL byte in the login email is a 4xx, not a 500", async () => {
     expectError(await login({ email: "admin\u0000@test.local", password: "x" }), [400, 401]);
   });
 
@@ -644,20 +644,20 @@ describe("GET /api/v1/reports (query parameters)", () => {
     expectOk(await list(`limit=1&cursor=${next}`));
   });
 
-  // BUG: decodeCursor (src/app/report-queries.ts:229) accepts an id of 36 hyphens (regex
+  // Regression (was a bug, fixed): decodeCursor (src/app/report-queries.ts:229) accepts an id of 36 hyphens (regex
   // /^[0-9a-f-]{36}$/) and any date JavaScript can represent (-271821-04-20 is before PostgreSQL's
   // 4713 BC); PostgreSQL then fails on `$n::uuid` / "timestamp out of range"
-  // (src/store/reports.store.ts:295) -> 500.
+  // (src/store/reports.store.ts:301) -> 500.
   // Expected 400 VALIDATION_FAILED. Fix: validate the id as a real UUID and the date's range.
-  it.fails("a cursor with a syntactically odd id or an extreme date is 400, not 500", async () => {
+  it("a cursor with a syntactically odd id or an extreme date is 400, not 500", async () => {
     expectError(await list(`cursor=${cursor([new Date().toISOString(), "-".repeat(36)])}`), 400, "VALIDATION_FAILED");
     expectError(await list(`cursor=${cursor(["-271821-04-20T00:00:00.000Z", "00000000-0000-4000-8000-000000000000"])}`), 400, "VALIDATION_FAILED");
   });
 
-  // BUG: listQuerySchema (src/http/schemas.ts:62-74) lets a NUL byte through in q/unit/category/
-  // channel; PostgreSQL rejects 0x00 in text parameters (src/store/reports.store.ts:298) -> 500.
+  // Regression (was a bug, fixed): listQuerySchema (src/http/schemas.ts:62-75) lets a NUL byte through in q/unit/category/
+  // channel; PostgreSQL rejects 0x00 in text parameters (src/store/reports.store.ts:304) -> 500.
   // Expected 400 VALIDATION_FAILED (or 200 with no match). Fix: refuse control characters in these.
-  it.fails("a NUL byte in q or unit is a 4xx or an empty result, not a 500", async () => {
+  it("a NUL byte in q or unit is a 4xx or an empty result, not a 500", async () => {
     for (const qs of ["q=%00", "unit=%00", "category=%00", "channel=%00"]) {
       const res = await list(qs);
       expect(res.statusCode, `${qs}: ${res.body}`).toBeLessThan(500);
@@ -858,10 +858,10 @@ describe("POST /api/v1/uploads", () => {
     });
   });
 
-  // BUG: the same busboy errors escape request.file() in src/http/routes/officer.routes.ts:88
+  // Regression (was a bug, fixed): the same busboy errors escape request.file() in src/http/routes/officer.routes.ts:88
   // (garbage body -> "Unexpected end of form"; no boundary -> "Multipart: Boundary not found"),
   // answering 500 INTERNAL. Expected 400 VALIDATION_FAILED (or 415).
-  it.fails("a malformed multipart upload is a 400, not a 500", async () => {
+  it("a malformed multipart upload is a 400, not a 500", async () => {
     expectError(await send({ url, raw: "garbage", contentType: MULTIPART, as: lurah }), [400, 415]);
     expectError(await send({ url, raw: multipart([photo("file")]), contentType: "multipart/form-data", as: lurah }), [400, 415]);
   });
@@ -970,12 +970,12 @@ describe("administration routes", () => {
     });
   });
 
-  // BUG: holidaySchema (src/http/schemas.ts:117) checks dates with Date.parse, which accepts
+  // Regression (was a bug, fixed): holidaySchema (src/http/schemas.ts:117) checks dates with Date.parse, which accepts
   // 2031-02-30 (V8 rolls it over); PostgreSQL's `$1::date` (src/store/reference.store.ts:133) then
-  // throws -> 500. DELETE /api/v1/holidays/:date (src/http/routes/admin.routes.ts:78) checks only
+  // throws -> 500. DELETE /api/v1/holidays/:date (src/http/routes/admin.routes.ts:79) checks only
   // the \d{4}-\d{2}-\d{2} shape, so 2031-13-45 reaches `$1::date` (reference.store.ts:141) -> 500.
   // Expected 400 VALIDATION_FAILED. Fix: one real-calendar-date check (y/m/d round trip) for both.
-  it.fails("impossible calendar dates (2031-02-30, 2031-13-45) are 400, not 500", async () => {
+  it("impossible calendar dates (2031-02-30, 2031-13-45) are 400, not 500", async () => {
     await noWrite(async () => {
       expectError(await send({ method: "PUT", url: "/api/v1/holidays/2031-02-30", json: { date: "2031-02-30", name: "Tidak ada" }, as: admin }), 400, "VALIDATION_FAILED");
       expectError(await send({ method: "DELETE", url: "/api/v1/holidays/2031-13-45", as: admin }), [400, 404]);
@@ -1057,10 +1057,10 @@ describe("administration routes", () => {
     });
   });
 
-  // BUG: GET /api/v1/users?unitId= and GET /api/v1/units/:id/officers (as jsc_admin) pass a NUL byte
+  // Regression (was a bug, fixed): GET /api/v1/users?unitId= and GET /api/v1/units/:id/officers (as jsc_admin) pass a NUL byte
   // straight to PostgreSQL (src/store/users.store.ts:84 listUsers, via src/app/admin.ts:94 and :102) -> 500 "invalid byte sequence".
   // Expected 400 VALIDATION_FAILED or an empty list. Fix: refuse control characters in ids.
-  it.fails("a NUL byte in a unit id is a 4xx or an empty list, not a 500", async () => {
+  it("a NUL byte in a unit id is a 4xx or an empty list, not a 500", async () => {
     expect((await send({ url: "/api/v1/users?unitId=%00", as: admin })).statusCode).toBeLessThan(500);
     expect((await send({ url: "/api/v1/units/%00/officers", as: admin })).statusCode).toBeLessThan(500);
   });

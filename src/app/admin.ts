@@ -12,7 +12,7 @@ import {
   type Holiday,
   type UnitInput,
 } from "../store/reference.store.ts";
-import { findUserByEmail, insertUser, listUsers, updateUser } from "../store/users.store.ts";
+import { findUserByEmail, findUserById, insertUser, listUsers, updateUser } from "../store/users.store.ts";
 import { hashPassword } from "./auth.ts";
 import type { AppContext } from "./context.ts";
 
@@ -76,7 +76,10 @@ export async function createUser(ctx: AppContext, actor: Actor, input: { email: 
 
 export async function changeUser(ctx: AppContext, actor: Actor, id: string, patch: { name?: string; password?: string; role?: Role; unitId?: string | null; active?: boolean; language?: "id" | "en" }) {
   requireAdmin(actor);
-  if (patch.role || patch.unitId !== undefined) await checkUnitForRole(ctx, patch.role ?? "executive", patch.unitId ?? null, patch.role === undefined);
+  const current = await findUserById(ctx.pool, id);
+  if (!current) throw new DomainError("NOT_FOUND", "no such user");
+  if (patch.role || patch.unitId !== undefined)
+    await checkUnitForRole(ctx, patch.role ?? current.role, patch.unitId !== undefined ? patch.unitId : current.unitId);
   const user = await updateUser(ctx.pool, id, {
     name: patch.name,
     role: patch.role,
@@ -102,10 +105,9 @@ export async function officersOfUnit(ctx: AppContext, actor: Actor, unitId: stri
   return (await listUsers(ctx.pool, { unitId })).filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, role: u.role }));
 }
 
-async function checkUnitForRole(ctx: AppContext, role: Role, unitId: string | null, unitOnly = false) {
+async function checkUnitForRole(ctx: AppContext, role: Role, unitId: string | null) {
   const ref = await ctx.reference.get();
   if (unitId && !ref.units.get(unitId)) throw new DomainError("UNIT_NOT_FOUND", `unknown unit ${unitId}`);
-  if (unitOnly) return;
   const needsUnit: Role[] = ["kelurahan_officer", "ppsu_crew", "agency_officer", "validator", "supervisor"];
   if (needsUnit.includes(role) && !unitId) throw new DomainError("VALIDATION_FAILED", `role ${role} needs a unit`);
   const kind = unitId ? ref.units.get(unitId)?.kind : null;

@@ -125,7 +125,7 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
       reason: e.reason,
       data: e.data,
     })),
-    allowedActions: allowedActions(report, actor, ref.units),
+    allowedActions: allowedActions(report, actor, ref.units, category),
   };
 }
 
@@ -226,7 +226,8 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error("bad cursor");
+    const year = createdAt.getUTCFullYear();
+    if (Number.isNaN(year) || year < 2000 || year > 2200 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error("bad cursor");
     return { createdAt, id };
   } catch {
     throw new DomainError("VALIDATION_FAILED", "invalid cursor");

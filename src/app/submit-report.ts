@@ -10,7 +10,7 @@ import { insertEvents, insertReport, nextTicketSequence } from "../store/reports
 import { attachUploads } from "../store/uploads.store.ts";
 import type { AppContext } from "./context.ts";
 import { queueNotifications } from "./notify.ts";
-import { storePhoto } from "./uploads.ts";
+import { checkPhotos, discardBlobs, savePhotos } from "./uploads.ts";
 
 export interface SubmitReportInput {
   description: string;
@@ -56,13 +56,16 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
   if (!routing) throw new Error("no triage unit configured");
   const reason = hasPoint && !kelurahanCode ? `${routing.reason}; point outside ${ref.deployment.name}` : routing.reason;
 
-  const uploads: Awaited<ReturnType<typeof storePhoto>>[] = [];
-  for (const photo of input.photos ?? []) uploads.push(await storePhoto(ctx, photo, input.enteredByUserId ?? null));
+  // Every photo is checked before anything is written: one bad photo refuses the whole report.
+  const photos = await checkPhotos(input.photos ?? []);
+  const written: string[] = [];
 
   const now = ctx.now();
   const language = input.language ?? ref.deployment.defaultLanguage;
   const deadlines = ref.deadlines(category ?? null, now);
   const report = await withTransaction(ctx.pool, async (tx) => {
+    const { uploads, keys } = await savePhotos(ctx, tx, photos, input.enteredByUserId ?? null);
+    written.push(...keys);
     const citizenId = input.contact ? await linkCitizen(tx, input.contact, ctx.newId) : null;
     if (citizenId && input.language) await tx.query("update citizens set language = $2 where id = $1", [citizenId, input.language]);
     const day = localDateOf(ref.calendar, now);
@@ -99,6 +102,9 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
       { to: "unit", unitId: routing.unit.id, template: "new_report", params: { ticket } },
     ]);
     return report;
+  }).catch(async (err: unknown) => {
+    await discardBlobs(ctx, written);
+    throw err;
   });
   return { ticket: report.ticket, state: report.state, label: STATE_LABEL[language][report.state], colour: STATE_COLOUR[report.state] };
 }

@@ -58,7 +58,8 @@ export async function transitionReport(ctx: AppContext, actor: Actor, ticket: st
     const eventIds = await insertEvents(tx, report.id, { userId: actor.userId, role: actor.role, citizenId: null }, decision.value.events, now);
     await attachUploads(tx, photos, report.id, eventIds[0] ?? null);
     await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
-    return present(updated, ref.deployment.defaultLanguage, allowedActions(updated, actor, ref.units));
+    const category = updated.categoryCode ? (ref.categories.get(updated.categoryCode) ?? null) : null;
+    return present(updated, ref.deployment.defaultLanguage, allowedActions(updated, actor, ref.units, category));
   });
 }
 

@@ -1,35 +1,63 @@
 import { canSeeReport, type Actor } from "../domain/access-policy.ts";
 import { findReportById } from "../store/reports.store.ts";
 import { DomainError } from "../domain/errors.ts";
-import { processPhoto } from "../store/photo-intake.ts";
+import type { Queryable } from "../store/db.ts";
+import { processPhoto, type ProcessedPhoto } from "../store/photo-intake.ts";
 import { findUpload, insertUpload, type UploadRecord } from "../store/uploads.store.ts";
 import type { AppContext } from "./context.ts";
 
+/** Checks photos by their content and prepares the EXIF-free public copies; writes nothing. */
+export async function checkPhotos(photos: Buffer[]): Promise<ProcessedPhoto[]> {
+  const checked: ProcessedPhoto[] = [];
+  for (const data of photos) {
+    const processed = await processPhoto(data);
+    if (!processed.ok) throw processed.error;
+    checked.push(processed.value);
+  }
+  return checked;
+}
+
 /**
- * Checks a photo by its content, keeps the original private and stores a public copy without
- * EXIF (no GPS, no device). Returns the upload record; nothing is written for a bad photo.
+ * Keeps the original private and stores a public copy without EXIF (no GPS, no device); the
+ * upload rows go into the caller's transaction. Returns the blob keys written, so a caller
+ * whose transaction fails can remove them.
  */
+export async function savePhotos(ctx: AppContext, q: Queryable, photos: ProcessedPhoto[], userId: string | null): Promise<{ uploads: UploadRecord[]; keys: string[] }> {
+  const uploads: UploadRecord[] = [];
+  const keys: string[] = [];
+  for (const p of photos) {
+    const id = ctx.newId();
+    const originalKey = `uploads/${id}/original`;
+    const publicKey = `uploads/${id}/public`;
+    keys.push(originalKey, publicKey);
+    await ctx.blobs.put(originalKey, p.original, p.contentType);
+    await ctx.blobs.put(publicKey, p.publicCopy, p.publicContentType);
+    uploads.push(await insertUpload(q, {
+      id,
+      originalKey,
+      publicKey,
+      contentType: p.contentType,
+      sizeBytes: p.original.length,
+      width: p.width,
+      height: p.height,
+      exif: { ...p.exif },
+      uploadedByUserId: userId,
+      reportId: null,
+    }));
+  }
+  return { uploads, keys };
+}
+
+/** Removes blobs of a write that did not commit. */
+export async function discardBlobs(ctx: AppContext, keys: string[]): Promise<void> {
+  await Promise.all(keys.map((k) => ctx.blobs.delete(k).catch(() => undefined)));
+}
+
+/** One photo uploaded by an officer (follow-up evidence), referenced later by its id. */
 export async function storePhoto(ctx: AppContext, data: Buffer, userId: string | null): Promise<UploadRecord> {
-  const processed = await processPhoto(data);
-  if (!processed.ok) throw processed.error;
-  const p = processed.value;
-  const id = ctx.newId();
-  const originalKey = `uploads/${id}/original`;
-  const publicKey = `uploads/${id}/public`;
-  await ctx.blobs.put(originalKey, p.original, p.contentType);
-  await ctx.blobs.put(publicKey, p.publicCopy, p.publicContentType);
-  return insertUpload(ctx.pool, {
-    id,
-    originalKey,
-    publicKey,
-    contentType: p.contentType,
-    sizeBytes: p.original.length,
-    width: p.width,
-    height: p.height,
-    exif: { ...p.exif },
-    uploadedByUserId: userId,
-    reportId: null,
-  });
+  const checked = await checkPhotos([data]);
+  const { uploads } = await savePhotos(ctx, ctx.pool, checked, userId);
+  return uploads[0]!;
 }
 
 /** The EXIF-free copy of a photo attached to a report, for anyone. */

@@ -119,7 +119,7 @@ const SEES: Record<ActorName, readonly ReportName[]> = {
 /** The list filter a store would build from readScope, to check it agrees with canSeeReport. */
 function matchesScope(scope: ReadScope | null, r: Visible): boolean {
   if (scope === null) return true;
-  if (scope.assigneeUserId !== undefined) return r.assigneeUserId === scope.assigneeUserId;
+  if (scope.assigneeUserId !== undefined && r.assigneeUserId === scope.assigneeUserId) return true;
   if (scope.unitIds.has(r.holdingUnitId)) return true;
   if (r.involvedUnitIds.some((id) => scope.unitIds.has(id))) return true;
   return !!scope.regionPrefix && !!r.kelurahanCode && (r.kelurahanCode === scope.regionPrefix || r.kelurahanCode.startsWith(`${scope.regionPrefix}.`));
@@ -160,10 +160,10 @@ describe("canSeeReport", () => {
     expect(canSeeReport(A.ppsuKJ, visible(SUDIN_JB, "31.73.05.1001", { assigneeUserId: "u-ppsu-kj" }), units)).toBe(true);
   });
 
-  // BUG: only PPSU crews are matched on the assignment. assign() accepts any officer in the holder's
+  // Regression (was a bug, fixed): only PPSU crews are matched on the assignment. assign() accepts any officer in the holder's
   // subtree, so a Sudin JB officer assigned to a report Dinas Bina Marga holds (an aspirasi without a
   // place) cannot even see their own task (nor submit its follow-up).
-  it.fails("an officer assigned to a report held above their unit can see it", () => {
+  it("an officer assigned to a report held above their unit can see it", () => {
     const assignedDown = visible(DBM, null, { assigneeUserId: A.sudinJB.userId });
     expect(canSeeReport(A.sudinJB, assignedDown, units)).toBe(true);
   });
@@ -177,16 +177,16 @@ describe("readScope", () => {
   });
 
   it("a lurah: their kelurahan and its region code", () => {
-    expect(readScope(A.lurahKJ, units)).toEqual({ unitIds: new Set([KEL_KJ]), regionPrefix: "31.73.05.1001" });
+    expect(readScope(A.lurahKJ, units)).toEqual({ unitIds: new Set([KEL_KJ]), regionPrefix: "31.73.05.1001", assigneeUserId: A.lurahKJ.userId });
   });
 
   it("a camat: the kecamatan, all its kelurahan and its region", () => {
-    expect(readScope(A.camatKJ, units)).toEqual({ unitIds: new Set([KEC_KJ, KEL_KJ, KEL_SU]), regionPrefix: "31.73.05" });
+    expect(readScope(A.camatKJ, units)).toEqual({ unitIds: new Set([KEC_KJ, KEL_KJ, KEL_SU]), regionPrefix: "31.73.05", assigneeUserId: A.camatKJ.userId });
   });
 
   it("an agency: itself and its sub-offices, no region", () => {
-    expect(readScope(A.dinasBM, units)).toEqual({ unitIds: new Set([DBM, SUDIN_JB, SUDIN_JP]), regionPrefix: null });
-    expect(readScope(A.sudinJB, units)).toEqual({ unitIds: new Set([SUDIN_JB]), regionPrefix: null });
+    expect(readScope(A.dinasBM, units)).toEqual({ unitIds: new Set([DBM, SUDIN_JB, SUDIN_JP]), regionPrefix: null, assigneeUserId: A.dinasBM.userId });
+    expect(readScope(A.sudinJB, units)).toEqual({ unitIds: new Set([SUDIN_JB]), regionPrefix: null, assigneeUserId: A.sudinJB.userId });
   });
 
   it("a PPSU crew: its assignments only", () => {
@@ -194,8 +194,8 @@ describe("readScope", () => {
   });
 
   it("no unit, or an unknown unit: nothing", () => {
-    expect(readScope(A.noUnit, units)).toEqual({ unitIds: new Set(), regionPrefix: null });
-    expect(readScope(A.ghostUnit, units)).toEqual({ unitIds: new Set(), regionPrefix: null });
+    expect(readScope(A.noUnit, units)).toEqual({ unitIds: new Set(), regionPrefix: null, assigneeUserId: A.noUnit.userId });
+    expect(readScope(A.ghostUnit, units)).toEqual({ unitIds: new Set(), regionPrefix: null, assigneeUserId: A.ghostUnit.userId });
   });
 });
 

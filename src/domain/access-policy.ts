@@ -33,8 +33,9 @@ export function canSeeReport(
   units: UnitDirectory,
 ): boolean {
   if (SEE_ALL.has(actor.role)) return true;
+  if (report.assigneeUserId === actor.userId) return true;
   if (!actor.unitId) return false;
-  if (actor.role === "ppsu_crew") return report.assigneeUserId === actor.userId;
+  if (actor.role === "ppsu_crew") return false;
   const scope = readScope(actor, units);
   if (!scope) return false;
   if (scope.unitIds.has(report.holdingUnitId)) return true;
@@ -53,13 +54,13 @@ export interface ReadScope {
 /** The read scope as data, so the store can filter lists with the same rule as canSeeReport. */
 export function readScope(actor: Actor, units: UnitDirectory): ReadScope | null {
   if (SEE_ALL.has(actor.role)) return null;
-  if (!actor.unitId) return { unitIds: new Set(), regionPrefix: null };
-  if (actor.role === "ppsu_crew") return { unitIds: new Set(), regionPrefix: null, assigneeUserId: actor.userId };
+  const mine = { assigneeUserId: actor.userId };
+  if (!actor.unitId || actor.role === "ppsu_crew") return { unitIds: new Set(), regionPrefix: null, ...mine };
   const unit = units.get(actor.unitId);
-  if (!unit) return { unitIds: new Set(), regionPrefix: null };
+  if (!unit) return { unitIds: new Set(), regionPrefix: null, ...mine };
   const unitIds = new Set(units.all().filter((u) => units.isWithin(u.id, unit.id)).map((u) => u.id));
   const territorial = unit.kind === "kelurahan" || unit.kind === "kecamatan" || unit.kind === "kota" || unit.kind === "province";
-  return { unitIds, regionPrefix: territorial ? unit.regionCode : null };
+  return { unitIds, regionPrefix: territorial ? unit.regionCode : null, ...mine };
 }
 
 /** "31.71.01.1001" lies in "31.71.01" and in "31.71" (whole segments only). */

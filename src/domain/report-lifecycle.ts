@@ -123,6 +123,8 @@ interface TransitionRule {
   from: readonly ReportState[];
   roles: readonly Role[];
   scope: Scope;
+  /** whether the action can apply to this report at all (e.g. a unit with nothing below it cannot dispose) */
+  applicable?(report: Report, units: UnitDirectory, ctx?: Pick<DecisionContext, "category">): boolean;
   /** extra checks on the command and context; returns an error or the effect */
   apply(report: Report, cmd: TransitionCommand, ctx: DecisionContext, actor: Actor): Result<Decision>;
 }
@@ -150,7 +152,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       };
       if (ctx.newCategory) patch.categoryCode = ctx.newCategory.code;
       // The clock restarts at the responsible unit with the (possibly corrected) category's targets.
-      if (ctx.deadlines) Object.assign(patch, ctx.deadlines(ctx.newCategory ?? ctx.category, ctx.now), { overdue: false });
+      if (ctx.deadlines)
+        Object.assign(patch, ctx.deadlines(ctx.newCategory ?? ctx.category, ctx.now), { overdue: false, firstActionBreached: false, resolutionBreached: false });
       return ok(
         decision(patch, [
           event(report, "routed", { toState: "waiting", toUnitId: target.value.id, cmd, data: { category: patch.categoryCode ?? report.categoryCode } }),
@@ -190,7 +193,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       if (target.value.kind === "triage") return fail("VALIDATION_FAILED", "the triage desk does not take coordinations");
       if (ctx.units.isWithin(target.value.id, report.holdingUnitId))
         return fail("VALIDATION_FAILED", "a unit below the holder receives a disposition, not a coordination");
-      const reason = required(cmd.reason ?? cmd.note, "reason");
+      const reason = required(firstFilled(cmd.reason, cmd.note), "reason");
       if (!reason.ok) return reason;
       return ok(
         decision(
@@ -252,6 +255,12 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     from: ["waiting", "in_progress"],
     roles: ["agency_officer", "supervisor"],
     scope: "holder",
+    applicable(report, units) {
+      const holder = units.get(report.holdingUnitId);
+      if (!holder) return false;
+      if (holder.kind === "agency" || holder.kind === "sub_office") return true;
+      return units.all().some((u) => u.id !== holder.id && u.active && units.isWithin(u.id, holder.id));
+    },
     apply(report, cmd, ctx) {
       const target = requireUnit(cmd.unitId, ctx);
       if (!target.ok) return target;
@@ -300,7 +309,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       const state: ReportState = report.state === "waiting" || report.state === "disposition" ? "in_progress" : report.state;
       return ok(
         decision(
-          { state, assigneeUserId: a.id, handoverFromUnitId: state === "in_progress" ? null : report.handoverFromUnitId, ...firstAction(report, ctx) },
+          {
+            state,
+            assigneeUserId: a.id,
+            // Assigning takes the report up: a pending handover is settled, as with take_up.
+            ...(state !== report.state ? { handoverFromUnitId: null, stateBeforeHandover: null } : {}),
+            ...firstAction(report, ctx),
+          },
           [event(report, "assigned", { toState: state, cmd, data: { assigneeUserId: a.id, assigneeRole: a.role } })],
           [{ to: "unit", unitId: report.holdingUnitId, template: "task_assigned", params: { ticket: report.ticket, assigneeUserId: a.id } }],
         ),
@@ -314,7 +329,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     scope: "holder_or_assignee",
     apply(report, cmd, ctx, actor) {
       if (!cmd.photos || cmd.photos.length === 0) return fail("VALIDATION_FAILED", "a follow-up needs at least one evidence photo");
-      const summary = required(cmd.note ?? cmd.publicComment, "note");
+      const summary = required(firstFilled(cmd.note, cmd.publicComment), "note");
       if (!summary.ok) return summary;
       return ok(
         decision(
@@ -381,7 +396,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
         patch.responsibleParty = party;
         data.responsibleParty = party;
       } else {
-        const explained = required(cmd.publicComment ?? cmd.note, "publicComment");
+        const explained = required(firstFilled(cmd.publicComment, cmd.note), "publicComment");
         if (!explained.ok) return explained;
       }
       return ok(
@@ -407,11 +422,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
 const RULES = new Map(TRANSITIONS.map((t) => [t.action, t]));
 
 /** Which actions this actor could start on this report now (for showing only allowed buttons). */
-export function allowedActions(report: Report, actor: Actor, units: UnitDirectory): Action[] {
-  return TRANSITIONS.filter((t) => t.from.includes(report.state) && permitted(t, report, actor, units)).map((t) => t.action);
+export function allowedActions(report: Report, actor: Actor, units: UnitDirectory, category: Category | null = null): Action[] {
+  return TRANSITIONS.filter(
+    (t) => t.from.includes(report.state) && permitted(t, report, actor, units, category) && (t.applicable?.(report, units) ?? true),
+  ).map((t) => t.action);
 }
 
-function permitted(rule: TransitionRule, report: Report, actor: Actor, units: UnitDirectory): boolean {
+function permitted(rule: TransitionRule, report: Report, actor: Actor, units: UnitDirectory, category: Category | null): boolean {
   if (actor.role === "jsc_admin") return true;
   if (!rule.roles.includes(actor.role)) return false;
   switch (rule.scope) {
@@ -420,7 +437,10 @@ function permitted(rule: TransitionRule, report: Report, actor: Actor, units: Un
     case "holder":
       return actsFor(actor, report.holdingUnitId, units);
     case "holder_or_assignee":
-      return actor.role === "ppsu_crew" ? report.assigneeUserId === actor.userId : actsFor(actor, report.holdingUnitId, units);
+      // The officer or crew assigned to the report does the work, even when it sits with a unit above theirs;
+      // a PPSU crew only while the category allows PPSU (an administrator may have changed it since).
+      if (actor.role === "ppsu_crew") return report.assigneeUserId === actor.userId && !!category?.ppsuAllowed;
+      return report.assigneeUserId === actor.userId || actsFor(actor, report.holdingUnitId, units);
     case "above_holder":
       return actor.unitId !== null && units.isWithin(report.holdingUnitId, actor.unitId);
   }
@@ -433,10 +453,12 @@ function permitted(rule: TransitionRule, report: Report, actor: Actor, units: Un
 export function decide(report: Report, actor: Actor, cmd: TransitionCommand, ctx: DecisionContext): Result<Decision> {
   const rule = RULES.get(cmd.action);
   if (!rule) return fail("VALIDATION_FAILED", `unknown action ${cmd.action}`);
-  if (!permitted(rule, report, actor, ctx.units))
+  if (!permitted(rule, report, actor, ctx.units, ctx.category))
     return fail("FORBIDDEN", `role ${actor.role} may not ${cmd.action} this report`);
   if (!rule.from.includes(report.state))
     return fail("INVALID_TRANSITION", `cannot ${cmd.action} a report in state ${report.state}`);
+  if (rule.applicable && !rule.applicable(report, ctx.units))
+    return fail("INVALID_TRANSITION", `${cmd.action} does not apply to this report`);
   return rule.apply(report, cmd, ctx, actor);
 }
 
@@ -478,7 +500,8 @@ function reopenDecision(
   ctx: DecisionContext,
   how: { type: "reopened" | "disputed"; cmd: TransitionCommand; citizenTemplate: CitizenTemplate; citizenId?: string },
 ): Decision {
-  const unitId = report.followUpUnitId ?? report.holdingUnitId;
+  // A disputed follow-up goes back to the unit that did it; a closed report to the unit that closed it.
+  const unitId = report.state === "done" ? (report.followUpUnitId ?? report.holdingUnitId) : report.holdingUnitId;
   const reopenCount = report.reopenCount + 1;
   const patch: Partial<Report> = {
     state: "waiting",
@@ -493,6 +516,7 @@ function reopenDecision(
     stateBeforeHandover: null,
     involvedUnitIds: addUnit(report.involvedUnitIds, unitId),
     overdue: false,
+    resolutionBreached: false,
   };
   // A reopened report gets a fresh resolution deadline; its first action already happened.
   if (ctx.deadlines) patch.resolutionDueAt = ctx.deadlines(ctx.category, ctx.now).resolutionDueAt;
@@ -541,13 +565,14 @@ export function escalate(report: Report, ctx: DecisionContext, why: string): Dec
 
 /**
  * The SLA sweep's rule: an open report past its first-action or resolution deadline is flagged
- * overdue once, charged to the unit holding it when the clock ran out, and escalated.
+ * overdue, each missed target once, charged to the unit holding it when the clock ran out, and
+ * escalated each time.
  */
 export function decideSlaBreach(report: Report, ctx: DecisionContext & { accountableUnitId: string }): Decision | null {
-  if (report.overdue || report.state === "done" || report.state === "closed") return null;
+  if (report.state === "done" || report.state === "closed") return null;
   const now = ctx.now.getTime();
-  const firstLate = !report.firstActionAt && report.firstActionDueAt && report.firstActionDueAt.getTime() < now;
-  const resolutionLate = report.resolutionDueAt && report.resolutionDueAt.getTime() < now;
+  const firstLate = !report.firstActionBreached && !report.firstActionAt && !!report.firstActionDueAt && report.firstActionDueAt.getTime() < now;
+  const resolutionLate = !report.resolutionBreached && !!report.resolutionDueAt && report.resolutionDueAt.getTime() < now;
   if (!firstLate && !resolutionLate) return null;
   const kind = resolutionLate ? "resolution" : "first_action";
   const breach: NewEvent = {
@@ -564,7 +589,12 @@ export function decideSlaBreach(report: Report, ctx: DecisionContext & { account
   };
   const escalation = escalate(report, ctx, `SLA ${kind} overdue`);
   return {
-    patch: { overdue: true, ...escalation.patch },
+    patch: {
+      overdue: true,
+      firstActionBreached: report.firstActionBreached || firstLate,
+      resolutionBreached: report.resolutionBreached || resolutionLate,
+      ...escalation.patch,
+    },
     events: [breach, ...escalation.events],
     notifications: [
       { to: "unit", unitId: report.holdingUnitId, template: "sla_breached", params: { ticket: report.ticket, kind } },
@@ -604,6 +634,11 @@ function firstAction(report: Report, ctx: DecisionContext): Partial<Report> {
 
 function addUnit(ids: readonly string[], id: string): string[] {
   return ids.includes(id) ? [...ids] : [...ids, id];
+}
+
+/** The first field with text in it: a blank form field must not hide a filled one. */
+function firstFilled(...values: Array<string | undefined>): string | undefined {
+  return values.find((v) => v !== undefined && v.trim() !== "");
 }
 
 function required(value: string | undefined, name: string): Result<string> {

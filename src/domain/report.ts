@@ -141,6 +141,8 @@ export interface Report {
   escalationLevel: number;
   escalatedToUnitId: string | null;
   overdue: boolean;
+  firstActionBreached: boolean;
+  resolutionBreached: boolean;
   firstActionDueAt: Date | null;
   resolutionDueAt: Date | null;
   firstActionAt: Date | null;

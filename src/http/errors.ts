@@ -20,6 +20,14 @@ const STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
 };
 
+/** A broken multipart body is the client's fault: 400 (or 413 when a limit was hit), never a 500. */
+export function asMultipartError(err: unknown): Error {
+  if (err instanceof DomainError) return err;
+  const fe = err as FastifyError;
+  if (fe?.statusCode && fe.statusCode < 500) return fe;
+  return new DomainError("VALIDATION_FAILED", `malformed multipart body: ${fe?.message ?? String(err)}`);
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }

@@ -113,9 +113,16 @@ export const categorySchema = z
   })
   .strict();
 
-export const holidaySchema = z
-  .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(d)), "a real date"), name: text(200).min(1), jointLeave: z.boolean().default(false) })
-  .strict();
+/** A real calendar date YYYY-MM-DD (2031-02-30 is not). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d && t.getUTCFullYear() >= 1900 && t.getUTCFullYear() <= 2200;
+  }, "a real calendar date");
+
+export const holidaySchema = z.object({ date: isoDate, name: text(200).min(1), jointLeave: z.boolean().default(false) }).strict();
 
 export const userCreateSchema = z
   .object({

@@ -2,10 +2,11 @@ import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppContext } from "../app/context.ts";
-import { installErrorHandler } from "./errors.ts";
+import { DomainError } from "../domain/errors.ts";
+import { errorBody, installErrorHandler } from "./errors.ts";
 import { adminRoutes, referenceRoutes } from "./routes/admin.routes.ts";
 import { authRoutes, reportRoutes } from "./routes/officer.routes.ts";
 import { publicRoutes } from "./routes/public.routes.ts";
@@ -25,10 +26,35 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     logger: opts.logger ? { level: "info" } : false,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: true,
+    maxParamLength: 1000,
+    // Bad URLs and over-long path parameters answer in the contract's error shape too.
+    frameworkErrors: (err, _request, reply) => {
+      const notFound = err.code === "FST_ERR_MAX_PARAM_LENGTH";
+      void (reply as unknown as FastifyReply).code(notFound ? 404 : 400).send(errorBody(notFound ? "NOT_FOUND" : "VALIDATION_FAILED", err.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+
+  // PostgreSQL cannot store a NUL character: refuse it at the door, in the URL and in JSON bodies.
+  app.addHook("onRequest", async (request) => {
+    if (/%00/i.test(request.url) || request.url.includes("\u0000")) throw new DomainError("VALIDATION_FAILED", "NUL characters are not allowed");
+  });
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = body as string;
+    if (text.includes("\u0000") || text.includes("\\u0000")) return done(new DomainError("VALIDATION_FAILED", "NUL characters are not allowed"));
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text, (key, value: unknown) => {
+        if (key === "__proto__") throw new Error("prototype key");
+        return value;
+      }));
+    } catch {
+      done(new DomainError("VALIDATION_FAILED", "the body is not valid JSON"));
+    }
+  });
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5, fields: 30, fieldSize: 64 * 1024, parts: 40 } });

@@ -32,6 +32,8 @@ interface ReportRow {
   escalation_level: number;
   escalated_to_unit_id: string | null;
   overdue: boolean;
+  first_action_breached: boolean;
+  resolution_breached: boolean;
   first_action_due_at: Date | null;
   resolution_due_at: Date | null;
   first_action_at: Date | null;
@@ -68,6 +70,8 @@ const COLUMNS: Record<string, keyof ReportRow> = {
   escalationLevel: "escalation_level",
   escalatedToUnitId: "escalated_to_unit_id",
   overdue: "overdue",
+  firstActionBreached: "first_action_breached",
+  resolutionBreached: "resolution_breached",
   firstActionDueAt: "first_action_due_at",
   resolutionDueAt: "resolution_due_at",
   firstActionAt: "first_action_at",
@@ -104,6 +108,8 @@ export function toReport(r: ReportRow): Report {
     escalationLevel: r.escalation_level,
     escalatedToUnitId: r.escalated_to_unit_id,
     overdue: r.overdue,
+    firstActionBreached: r.first_action_breached,
+    resolutionBreached: r.resolution_breached,
     firstActionDueAt: r.first_action_due_at,
     resolutionDueAt: r.resolution_due_at,
     firstActionAt: r.first_action_at,
@@ -279,7 +285,10 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
       const ids = p(f.scope.unitIds);
       parts.push(`holding_unit_id = any(${ids}::text[])`, `involved_unit_ids && ${ids}::text[]`);
     }
-    if (f.scope.regionPrefix) parts.push(`kelurahan_code like ${p(f.scope.regionPrefix + ".%")}`);
+    if (f.scope.regionPrefix) {
+      const region = p(f.scope.regionPrefix);
+      parts.push(`kelurahan_code = ${region}`, `kelurahan_code like ${region} || '.%'`);
+    }
     where.push(parts.length ? `(${parts.join(" or ")})` : "false");
   }
   if (f.state?.length) where.push(`state = any(${p(f.state)}::text[])`);
@@ -303,8 +312,9 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
 export async function listSlaCandidates(q: Queryable, now: Date, limit: number): Promise<Report[]> {
   const { rows } = await q.query<ReportRow>(
     `select * from reports
-     where state not in ('done', 'closed') and not overdue
-       and (resolution_due_at < $1 or (first_action_at is null and first_action_due_at < $1))
+     where state not in ('done', 'closed')
+       and ((not resolution_breached and resolution_due_at < $1)
+         or (not first_action_breached and first_action_at is null and first_action_due_at < $1))
      order by resolution_due_at nulls last limit $2`,
     [now, limit],
   );

@@ -18,7 +18,7 @@ import { retryOutbox } from "../../app/deliver-outbox.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { ROLES } from "../../domain/access-policy.ts";
 import { actorOf, languageOf, officerAuth } from "../auth.ts";
-import { categorySchema, holidaySchema, unitSchema, userCreateSchema, userPatchSchema } from "../schemas.ts";
+import { categorySchema, holidaySchema, isoDate, unitSchema, userCreateSchema, userPatchSchema } from "../schemas.ts";
 
 /** Reference data is public to read (units, categories, holidays); changing it is for administrators. */
 export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -52,7 +52,7 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook("preHandler", officerAuth(ctx));
+    app.addHook("onRequest", officerAuth(ctx));
 
     app.put("/api/v1/units/:id", {
       schema: { tags: ["admin"], summary: "Create or change a unit", params: z.object({ id: z.string().max(100) }).strict(), body: unitSchema },
@@ -76,7 +76,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.delete("/api/v1/holidays/:date", {
-      schema: { tags: ["admin"], summary: "Remove a holiday", params: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict() },
+      schema: { tags: ["admin"], summary: "Remove a holiday", params: z.object({ date: isoDate }).strict() },
     }, async (request, reply) => {
       await removeHoliday(ctx, actorOf(request), request.params.date);
       return reply.status(204).send();

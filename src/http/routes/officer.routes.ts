@@ -8,6 +8,7 @@ import { submitReport } from "../../app/submit-report.ts";
 import { transitionReport } from "../../app/transition-report.ts";
 import { officerPhoto, storePhoto } from "../../app/uploads.ts";
 import { DomainError } from "../../domain/errors.ts";
+import { asMultipartError } from "../errors.ts";
 import { actorOf, CSRF_COOKIE, languageOf, officerAuth, SESSION_COOKIE } from "../auth.ts";
 import { contactSchema, listQuerySchema, loginSchema, publicReportSchema, ticketParam, transitionSchema, langQuery, text } from "../schemas.ts";
 
@@ -23,7 +24,7 @@ export function authRoutes(ctx: AppContext, opts: { secureCookies: boolean }): F
       return { user: s.user, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() };
     });
 
-    app.post("/api/v1/auth/logout", { schema: { tags: ["auth"], summary: "End the session" }, preHandler: officerAuth(ctx) }, async (request, reply) => {
+    app.post("/api/v1/auth/logout", { schema: { tags: ["auth"], summary: "End the session" }, onRequest: officerAuth(ctx) }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await logout(ctx, token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" }).clearCookie(CSRF_COOKIE, { path: "/" });
@@ -34,7 +35,7 @@ export function authRoutes(ctx: AppContext, opts: { secureCookies: boolean }): F
 
 export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook("preHandler", officerAuth(ctx));
+    app.addHook("onRequest", officerAuth(ctx));
 
     app.get("/api/v1/me", { schema: { tags: ["auth"], summary: "The logged-in officer" } }, async (request) => ({ actor: actorOf(request) }));
 
@@ -84,10 +85,17 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ["reports"], summary: "Upload a photo (multipart field `file`)", consumes: ["multipart/form-data"] },
     }, async (request, reply) => {
       const actor = actorOf(request);
+      if (actor.role === "executive") throw new DomainError("FORBIDDEN", "executives have read-only access");
       if (!request.isMultipart()) throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "send multipart/form-data with a `file` field");
-      const file = await request.file();
-      if (!file || file.fieldname !== "file") throw new DomainError("VALIDATION_FAILED", "a `file` field is required");
-      const upload = await storePhoto(ctx, await file.toBuffer(), actor.userId);
+      let data: Buffer;
+      try {
+        const file = await request.file();
+        if (!file || file.fieldname !== "file") throw new DomainError("VALIDATION_FAILED", "a `file` field is required");
+        data = await file.toBuffer();
+      } catch (err) {
+        throw asMultipartError(err);
+      }
+      const upload = await storePhoto(ctx, data, actor.userId);
       return reply.status(201).send({ id: upload.id, contentType: upload.contentType, width: upload.width, height: upload.height, exif: upload.exif });
     });
 

@@ -1,4 +1,5 @@
-import "@fastify/multipart";
+import type { Multipart } from "@fastify/multipart";
+import { asMultipartError } from "../errors.ts";
 import { createHash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyRequest } from "fastify";
@@ -18,7 +19,16 @@ const MAX_PHOTOS = 5;
 async function readMultipartReport(request: FastifyRequest): Promise<{ fields: Record<string, unknown>; photos: Buffer[] }> {
   const fields: Record<string, unknown> = {};
   const photos: Buffer[] = [];
-  for await (const part of request.parts()) {
+  try {
+    for await (const part of request.parts()) await readPart(part, fields, photos);
+  } catch (err) {
+    throw asMultipartError(err);
+  }
+  return { fields, photos };
+}
+
+async function readPart(part: Multipart, fields: Record<string, unknown>, photos: Buffer[]): Promise<void> {
+  {
     if (part.type === "file") {
       if (part.fieldname !== "photos") throw new DomainError("VALIDATION_FAILED", `unexpected file field ${part.fieldname}`);
       if (photos.length >= MAX_PHOTOS) throw new DomainError("VALIDATION_FAILED", `at most ${MAX_PHOTOS} photos`);
@@ -41,7 +51,6 @@ async function readMultipartReport(request: FastifyRequest): Promise<{ fields: R
       }
     }
   }
-  return { fields, photos };
 }
 
 export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {

@@ -158,7 +158,10 @@ create table reports (
   support_count        integer not null default 0,
   escalation_level     integer not null default 0,
   escalated_to_unit_id text references units(id),
+  -- flagged by the SLA sweep: late now, and which targets were missed (each is flagged once)
   overdue              boolean not null default false,
+  first_action_breached boolean not null default false,
+  resolution_breached  boolean not null default false,
   first_action_due_at  timestamptz,
   resolution_due_at    timestamptz,
   first_action_at      timestamptz,
