@@ -197,15 +197,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       if (!reason.ok) return reason;
       return ok(
         decision(
-          {
-            state: "coordination",
-            stateBeforeHandover: report.state,
-            handoverFromUnitId: report.holdingUnitId,
-            holdingUnitId: target.value.id,
-            assigneeUserId: null,
-            involvedUnitIds: addUnit(report.involvedUnitIds, target.value.id),
-            ...firstAction(report, ctx),
-          },
+          handover(report, "coordination", target.value.id, ctx),
           [event(report, "coordinated", { toState: "coordination", toUnitId: target.value.id, cmd })],
           [
             { to: "unit", unitId: target.value.id, template: "coordination_request", params: { ticket: report.ticket, from: unitName(ctx, report.holdingUnitId) } },
@@ -277,15 +269,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
         return fail("VALIDATION_FAILED", "a disposition goes down: to a sub-office of the agency or a kelurahan it serves");
       return ok(
         decision(
-          {
-            state: "disposition",
-            stateBeforeHandover: report.state,
-            handoverFromUnitId: report.holdingUnitId,
-            holdingUnitId: target.value.id,
-            assigneeUserId: null,
-            involvedUnitIds: addUnit(report.involvedUnitIds, target.value.id),
-            ...firstAction(report, ctx),
-          },
+          handover(report, "disposition", target.value.id, ctx),
           [event(report, "disposed", { toState: "disposition", toUnitId: target.value.id, cmd })],
           [{ to: "unit", unitId: target.value.id, template: "disposition_received", params: { ticket: report.ticket, from: unitName(ctx, report.holdingUnitId) } }],
         ),
@@ -625,6 +609,19 @@ function event(
     publicComment: opts.cmd.publicComment ?? null,
     reason: opts.cmd.reason ?? null,
     data: opts.data ?? {},
+  };
+}
+
+/** Coordination and disposition hand the report to another unit, remembering who sent it and from which state. */
+function handover(report: Report, state: "coordination" | "disposition", toUnitId: string, ctx: DecisionContext): Partial<Report> {
+  return {
+    state,
+    stateBeforeHandover: report.state,
+    handoverFromUnitId: report.holdingUnitId,
+    holdingUnitId: toUnitId,
+    assigneeUserId: null,
+    involvedUnitIds: addUnit(report.involvedUnitIds, toUnitId),
+    ...firstAction(report, ctx),
   };
 }
 
