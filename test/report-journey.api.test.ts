@@ -51,6 +51,10 @@ describe("the whole lifecycle through the API", () => {
     });
     expect(created).toMatchObject({ state: "waiting", label: "Menunggu", colour: "red" });
     expect(created.ticket).toMatch(/^JKT-\d{6}-\d{4}$/);
+    // The public timeline tells the arrival once (the automatic routing is part of it).
+    const first = (await app.get(`/api/v1/public/reports/${created.ticket}`)).json();
+    expect(first.timeline.map((e: { type: string }) => e.type)).toEqual(["created"]);
+    expect(first.timeline[0].label).toContain("Kelurahan Gambir");
 
     const lurah = await app.officer("kelurahan_officer", "kel-31.71.01.1001");
     const otherLurah = await app.officer("kelurahan_officer", "kel-31.73.03.1008");

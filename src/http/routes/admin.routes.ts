@@ -45,7 +45,7 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get("/api/v1/config", { schema: { tags: ["reference"], summary: "The deployment: name, ticket prefix, map" } }, async () => {
       const { deployment } = await ctx.reference.get();
-      return { name: deployment.name, provinceCode: deployment.provinceCode, ticketPrefix: deployment.ticketPrefix, defaultLanguage: deployment.defaultLanguage, map: deployment.map ?? null };
+      return { name: deployment.name, provinceCode: deployment.provinceCode, ticketPrefix: deployment.ticketPrefix, timeZone: deployment.timeZone, defaultLanguage: deployment.defaultLanguage, map: deployment.map ?? null };
     });
   };
 }
