@@ -63,13 +63,15 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
   const now = ctx.now();
   const language = input.language ?? ref.deployment.defaultLanguage;
   const deadlines = ref.deadlines(category ?? null, now);
+  // The ticket is drawn before the transaction so the day's counter row is locked for one statement,
+  // not for the whole write; a failed write leaves a gap, and a ticket is never reused.
+  const day = localDateOf(ref.calendar, now);
+  const ticket = formatTicket(ref.deployment.ticketPrefix, day, await nextTicketSequence(ctx.pool, day));
   const report = await withTransaction(ctx.pool, async (tx) => {
     const { uploads, keys } = await savePhotos(ctx, tx, photos, input.enteredByUserId ?? null);
     written.push(...keys);
     const citizenId = input.contact ? await linkCitizen(tx, input.contact, ctx.newId) : null;
     if (citizenId && input.language) await tx.query("update citizens set language = $2 where id = $1", [citizenId, input.language]);
-    const day = localDateOf(ref.calendar, now);
-    const ticket = formatTicket(ref.deployment.ticketPrefix, day, await nextTicketSequence(tx, day));
     const report = await insertReport(tx, {
       id: ctx.newId(),
       ticket,

@@ -51,6 +51,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status === 429) return reply.status(429).send(errorBody("RATE_LIMITED", fe.message));
     if (status >= 400 && status < 500) return reply.status(status).send(errorBody("BAD_REQUEST", fe.message));
     request.log.error({ err }, "unhandled error");
+    if (process.env.DEBUG_ERRORS) console.error(err);
     return reply.status(500).send(errorBody("INTERNAL", "internal server error"));
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`)));

@@ -26,7 +26,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
     logger: opts.logger ? { level: "info" } : false,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     trustProxy: true,
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // Bad URLs and over-long path parameters answer in the contract's error shape too.
     frameworkErrors: (err, _request, reply) => {
       const notFound = err.code === "FST_ERR_MAX_PARAM_LENGTH";

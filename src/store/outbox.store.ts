@@ -25,14 +25,14 @@ export type NewOutbox = Pick<OutboxRow, "reportId" | "eventId" | "kind" | "chann
  */
 export async function enqueueOutbox(tx: Queryable, m: NewOutbox): Promise<number | null> {
   const { rows } = await tx.query<{ id: number }>(
-    `insert into outbox (report_id, event_id, kind, channel, recipient, template, payload, idempotency_key)
-     values ($1,$2,$3,$4,$5,$6,$7,$8) on conflict (idempotency_key) do nothing returning id`,
+    `with queued as (
+       insert into outbox (report_id, event_id, kind, channel, recipient, template, payload, idempotency_key)
+       values ($1,$2,$3,$4,$5,$6,$7,$8) on conflict (idempotency_key) do nothing returning id
+     )
+     select id, graphile_worker.add_job('deliver_outbox', json_build_object('outboxId', id), max_attempts => 25) from queued`,
     [m.reportId, m.eventId, m.kind, m.channel, JSON.stringify(m.recipient), m.template, JSON.stringify(m.payload), m.idempotencyKey],
   );
-  const id = rows[0]?.id;
-  if (id === undefined) return null;
-  await tx.query("select graphile_worker.add_job('deliver_outbox', json_build_object('outboxId', $1::bigint), max_attempts => 25)", [id]);
-  return id;
+  return rows[0]?.id ?? null;
 }
 
 interface Row {

@@ -201,18 +201,24 @@ export interface EventActor {
 }
 
 export async function insertEvents(tx: Queryable, reportId: string, actor: EventActor, events: NewEvent[], at: Date): Promise<number[]> {
-  const ids: number[] = [];
-  for (const e of events) {
-    const { rows } = await tx.query<{ id: number }>(
-      `insert into report_events (report_id, type, actor_user_id, actor_role, actor_citizen_id, unit_id, from_state, to_state,
-         from_unit_id, to_unit_id, note, public_comment, reason, data, created_at)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) returning id`,
-      [reportId, e.type, actor.userId, actor.role, actor.citizenId, e.unitId, e.fromState, e.toState, e.fromUnitId, e.toUnitId,
-        e.note, e.publicComment, e.reason, JSON.stringify(e.data), at],
-    );
-    ids.push(rows[0]!.id);
-  }
-  return ids;
+  if (events.length === 0) return [];
+  // One statement for all events of a change; ids come back in the order given.
+  const { rows } = await tx.query<{ id: number }>(
+    `insert into report_events (report_id, type, actor_user_id, actor_role, actor_citizen_id, unit_id, from_state, to_state,
+       from_unit_id, to_unit_id, note, public_comment, reason, data, created_at)
+     select $1, e.type, $2, $3, $4, e.unit_id, e.from_state, e.to_state, e.from_unit_id, e.to_unit_id, e.note, e.public_comment,
+       e.reason, coalesce(e.data, '{}'::jsonb), $5
+     from jsonb_to_recordset($6::jsonb) as e(type text, unit_id text, from_state text, to_state text, from_unit_id text,
+       to_unit_id text, note text, public_comment text, reason text, data jsonb, n int)
+     order by e.n
+     returning id`,
+    [reportId, actor.userId, actor.role, actor.citizenId, at, JSON.stringify(events.map((e, n) => ({
+      n,
+      type: e.type, unit_id: e.unitId, from_state: e.fromState, to_state: e.toState, from_unit_id: e.fromUnitId, to_unit_id: e.toUnitId,
+      note: e.note, public_comment: e.publicComment, reason: e.reason, data: e.data,
+    })))],
+  );
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 interface EventRow {
