@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Runner } from "graphile-worker";
 import { ensureFirstAdmin } from "./app/auth.ts";
 import { createAppContext, type AppContext } from "./app/context.ts";
 import type { SenderRegistry } from "./app/outbound.ts";
@@ -11,13 +10,13 @@ import { openDatabase, withTransaction, type Database } from "./store/db.ts";
 import { migrate } from "./store/migrate.ts";
 import { migrateQueue } from "./store/queue.ts";
 import { defaultDeploymentDir, seedReferenceData } from "./store/reference-seed.ts";
-import { startWorker } from "./worker/worker.ts";
+import { startWorker, type Worker } from "./worker/worker.ts";
 
 export interface Running {
   db: Database;
   ctx: AppContext;
   server: FastifyInstance | null;
-  worker: Runner | null;
+  worker: Worker | null;
   url: string | null;
   firstAdmin: { email: string; password: string | null } | null;
   stop(): Promise<void>;

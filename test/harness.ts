@@ -47,8 +47,8 @@ export const ADMIN = { email: "admin@test.local", password: "admin-password-123"
 export interface TestApp {
   running: Running;
   server: FastifyInstance;
-  /** advance or set the clock seen by the product */
-  clock: { now: Date };
+  /** the clock seen by the product: real time unless a test sets it */
+  clock: { now: Date | null };
   officer(role: Role, unitId: string | null, name?: string): Promise<Officer>;
   admin(): Promise<Officer>;
   post(url: string, body?: unknown, officer?: Officer): Promise<LightMyRequestResponse>;
@@ -72,12 +72,12 @@ export interface Officer {
 export async function startTestApp(opts: { worker?: boolean; senders?: SenderRegistry; now?: Date } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aspirasi-test-"));
-  const clock = { now: opts.now ?? new Date() };
+  const clock: { now: Date | null } = { now: opts.now ?? null };
   const config = loadConfig(
     { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2" },
     [`--role=${opts.worker ? "all" : "api"}`],
   );
-  const running = await boot(config, { senders: opts.senders, now: () => new Date(clock.now), listen: false });
+  const running = await boot(config, { senders: opts.senders, now: () => (clock.now ? new Date(clock.now) : new Date()), listen: false });
   const server = running.server!;
   let adminOfficer: Officer | null = null;
 

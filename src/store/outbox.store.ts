@@ -12,6 +12,7 @@ export interface OutboxRow {
   idempotencyKey: string;
   status: "pending" | "sent" | "skipped" | "dead";
   attempts: number;
+  nextAttemptAt: Date;
   lastError: string | null;
   createdAt: Date;
   deliveredAt: Date | null;
@@ -20,19 +21,22 @@ export interface OutboxRow {
 export type NewOutbox = Pick<OutboxRow, "reportId" | "eventId" | "kind" | "channel" | "recipient" | "template" | "payload" | "idempotencyKey">;
 
 /**
- * Queues a message in the same transaction as the state change that caused it, and the job
- * that delivers it; the job only becomes visible to workers when the transaction commits.
+ * Queues a message in the same transaction as the state change that caused it; the worker's
+ * relay sees it only once the transaction commits. A repeated idempotency key queues nothing.
  */
-export async function enqueueOutbox(tx: Queryable, m: NewOutbox): Promise<number | null> {
-  const { rows } = await tx.query<{ id: number }>(
-    `with queued as (
-       insert into outbox (report_id, event_id, kind, channel, recipient, template, payload, idempotency_key)
-       values ($1,$2,$3,$4,$5,$6,$7,$8) on conflict (idempotency_key) do nothing returning id
-     )
-     select id, graphile_worker.add_job('deliver_outbox', json_build_object('outboxId', id), max_attempts => 25) from queued`,
-    [m.reportId, m.eventId, m.kind, m.channel, JSON.stringify(m.recipient), m.template, JSON.stringify(m.payload), m.idempotencyKey],
+export async function enqueueOutbox(tx: Queryable, messages: NewOutbox[]): Promise<void> {
+  if (!messages.length) return;
+  await tx.query(
+    `insert into outbox (report_id, event_id, kind, channel, recipient, template, payload, idempotency_key)
+     select m.report_id, m.event_id, m.kind, m.channel, m.recipient, m.template, m.payload, m.idempotency_key
+     from jsonb_to_recordset($1::jsonb) as m(report_id uuid, event_id bigint, kind text, channel text, recipient jsonb,
+       template text, payload jsonb, idempotency_key text)
+     on conflict (idempotency_key) do nothing`,
+    [JSON.stringify(messages.map((m) => ({
+      report_id: m.reportId, event_id: m.eventId, kind: m.kind, channel: m.channel, recipient: m.recipient,
+      template: m.template, payload: m.payload, idempotency_key: m.idempotencyKey,
+    })))],
   );
-  return rows[0]?.id ?? null;
 }
 
 interface Row {
@@ -47,6 +51,7 @@ interface Row {
   idempotency_key: string;
   status: OutboxRow["status"];
   attempts: number;
+  next_attempt_at: Date;
   last_error: string | null;
   created_at: Date;
   delivered_at: Date | null;
@@ -64,23 +69,51 @@ const toOutbox = (r: Row): OutboxRow => ({
   idempotencyKey: r.idempotency_key,
   status: r.status,
   attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
   createdAt: r.created_at,
   deliveredAt: r.delivered_at,
 });
 
-/** Locks one outbox row for delivery (skip if another worker has it). */
+/** Claims due pending messages for this transaction; other workers skip them. */
+export async function claimDueOutbox(tx: Queryable, now: Date, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await tx.query<Row>(
+    `select * from outbox where status = 'pending' and next_attempt_at <= $1
+     order by next_attempt_at, id limit $2 for update skip locked`,
+    [now, limit],
+  );
+  return rows.map(toOutbox);
+}
+
 export async function lockOutbox(tx: Queryable, id: number): Promise<OutboxRow | null> {
   const { rows } = await tx.query<Row>("select * from outbox where id = $1 for update skip locked", [id]);
   return rows[0] ? toOutbox(rows[0]) : null;
 }
 
-export async function markOutbox(tx: Queryable, id: number, status: OutboxRow["status"], error: string | null, at: Date): Promise<void> {
+/** Records one delivery attempt: its outcome, and when to try again if it stays pending. */
+export async function markOutbox(
+  tx: Queryable,
+  id: number,
+  status: OutboxRow["status"],
+  error: string | null,
+  at: Date,
+  nextAttemptAt: Date | null = null,
+): Promise<void> {
   await tx.query(
     `update outbox set status = $2, attempts = attempts + 1, last_error = $3,
-       delivered_at = case when $2 in ('sent', 'skipped') then $4::timestamptz else delivered_at end where id = $1`,
-    [id, status, error, at],
+       delivered_at = case when $2 in ('sent', 'skipped') then $4::timestamptz else delivered_at end,
+       next_attempt_at = coalesce($5::timestamptz, next_attempt_at) where id = $1`,
+    [id, status, error, at, nextAttemptAt],
   );
+}
+
+/** A dead-lettered message goes back to the queue, due now. */
+export async function requeueOutbox(q: Queryable, id: number, now: Date): Promise<boolean> {
+  const { rowCount } = await q.query(
+    "update outbox set status = 'pending', last_error = null, next_attempt_at = $2 where id = $1 and status = 'dead'",
+    [id, now],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 export async function listOutbox(q: Queryable, filter: { status?: OutboxRow["status"]; reportId?: string; limit: number }): Promise<OutboxRow[]> {
@@ -92,14 +125,22 @@ export async function listOutbox(q: Queryable, filter: { status?: OutboxRow["sta
   return rows.map(toOutbox);
 }
 
-export async function insertUnitNotification(
-  tx: Queryable,
-  n: { unitId: string; reportId: string | null; outboxId: number; template: string; payload: Record<string, unknown> },
-): Promise<void> {
+export interface NewUnitNotification {
+  unitId: string;
+  reportId: string | null;
+  eventId: number | null;
+  template: string;
+  payload: Record<string, unknown>;
+}
+
+/** Notifications land in the units' workspace inbox in the caller's transaction. */
+export async function insertUnitNotifications(tx: Queryable, notes: NewUnitNotification[]): Promise<void> {
+  if (!notes.length) return;
   await tx.query(
-    `insert into unit_notifications (unit_id, report_id, outbox_id, template, payload) values ($1,$2,$3,$4,$5)
-     on conflict (outbox_id) do nothing`,
-    [n.unitId, n.reportId, n.outboxId, n.template, JSON.stringify(n.payload)],
+    `insert into unit_notifications (unit_id, report_id, event_id, template, payload)
+     select n.unit_id, n.report_id, n.event_id, n.template, n.payload
+     from jsonb_to_recordset($1::jsonb) as n(unit_id text, report_id uuid, event_id bigint, template text, payload jsonb)`,
+    [JSON.stringify(notes.map((n) => ({ unit_id: n.unitId, report_id: n.reportId, event_id: n.eventId, template: n.template, payload: n.payload })))],
   );
 }
 

@@ -127,26 +127,29 @@ create table ticket_counters (
   last_value    integer not null
 );
 
+-- Reports and events name units, categories and regions without foreign keys: those are reference
+-- data checked by the application against its cache, never deleted (only deactivated), and a foreign
+-- key would take a share lock on the same few hot unit rows in every concurrent write.
 create table reports (
   id                   uuid primary key,
   ticket               text not null unique,
   kind                 text not null check (kind in ('pengaduan', 'aspirasi', 'permintaan_informasi')),
   description          text not null,
-  category_code        text references categories(code),
+  category_code        text,
   lat                  double precision,
   lon                  double precision,
   address              text,
-  kelurahan_code       text references regions(code),
+  kelurahan_code       text,
   channel              text not null,
   channel_ref          text,
   citizen_id           uuid references citizens(id),
   state                text not null check (state in ('triage', 'waiting', 'coordination', 'disposition', 'in_progress', 'awaiting_validation', 'follow_up_rejected', 'done', 'closed')),
   -- the state before a coordination or disposition, restored when it is refused
   state_before_handover text,
-  holding_unit_id      text not null references units(id),
-  handover_from_unit_id text references units(id),
+  holding_unit_id      text not null,
+  handover_from_unit_id text,
   -- the unit whose follow-up made the report done: a dispute returns it there
-  follow_up_unit_id    text references units(id),
+  follow_up_unit_id    text,
   follow_up_by         uuid references users(id),
   assignee_user_id     uuid references users(id),
   -- every unit that has held the report (scope for monitoring)
@@ -157,7 +160,7 @@ create table reports (
   reopen_count         integer not null default 0,
   support_count        integer not null default 0,
   escalation_level     integer not null default 0,
-  escalated_to_unit_id text references units(id),
+  escalated_to_unit_id text,
   -- flagged by the SLA sweep: late now, and which targets were missed (each is flagged once)
   overdue              boolean not null default false,
   first_action_breached boolean not null default false,
@@ -188,11 +191,11 @@ create table report_events (
   actor_user_id  uuid references users(id),
   actor_role     text,
   actor_citizen_id uuid references citizens(id),
-  unit_id        text references units(id),
+  unit_id        text,
   from_state     text,
   to_state       text,
-  from_unit_id   text references units(id),
-  to_unit_id     text references units(id),
+  from_unit_id   text,
+  to_unit_id     text,
   note           text,
   public_comment text,
   reason         text,
@@ -225,7 +228,8 @@ create table uploads (
 );
 create index uploads_report_idx on uploads (report_id);
 
--- Transactional outbox: written with the state change, delivered after commit.
+-- Transactional outbox: messages leaving the system (to citizens, on their channel), written in the
+-- same transaction as the state change and delivered after commit by the worker's relay.
 create table outbox (
   id              bigserial primary key,
   report_id       uuid references reports(id),
@@ -238,18 +242,20 @@ create table outbox (
   idempotency_key text not null unique,
   status          text not null default 'pending' check (status in ('pending', 'sent', 'skipped', 'dead')),
   attempts        integer not null default 0,
+  next_attempt_at timestamptz not null default now(),
   last_error      text,
   created_at      timestamptz not null default now(),
   delivered_at    timestamptz
 );
-create index outbox_status_idx on outbox (status, id);
+-- The relay's work list: pending rows due now, oldest first.
+create index outbox_pending_idx on outbox (next_attempt_at, id) where status = 'pending';
 
--- Messages delivered to units (the officer workspace's notification list).
+-- Notifications to units: the officer workspace's inbox, written in the same transaction as the change.
 create table unit_notifications (
   id              bigserial primary key,
-  unit_id         text not null references units(id),
+  unit_id         text not null,
   report_id       uuid references reports(id),
-  outbox_id       bigint not null unique references outbox(id),
+  event_id        bigint references report_events(id),
   template        text not null,
   payload         jsonb not null default '{}'::jsonb,
   read_at         timestamptz,
