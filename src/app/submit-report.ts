@@ -4,13 +4,10 @@ import { STATE_COLOUR, STATE_LABEL, type Language, type ReportKind } from "../do
 import { routeReport } from "../domain/routing.ts";
 import { localDateOf } from "../domain/sla-clock.ts";
 import { formatTicket } from "../domain/ticket.ts";
-import { linkCitizen, type CitizenContact } from "../store/citizens.store.ts";
-import { withTransaction } from "../store/db.ts";
-import { insertEvents, insertReport, nextTicketSequence } from "../store/reports.store.ts";
-import { attachUploads } from "../store/uploads.store.ts";
+import { normalizeEmail, normalizePhone, type CitizenContact } from "../store/citizens.store.ts";
+import { insertNewReport, type ReportIntake } from "../store/report-intake.store.ts";
 import type { AppContext } from "./context.ts";
-import { queueNotifications } from "./notify.ts";
-import { checkPhotos, discardBlobs, savePhotos } from "./uploads.ts";
+import { checkPhotos, discardBlobs, storePhotoBlobs } from "./uploads.ts";
 
 export interface SubmitReportInput {
   description: string;
@@ -58,55 +55,68 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
 
   // Every photo is checked before anything is written: one bad photo refuses the whole report.
   const photos = await checkPhotos(input.photos ?? []);
-  const written: string[] = [];
 
   const now = ctx.now();
   const language = input.language ?? ref.deployment.defaultLanguage;
   const deadlines = ref.deadlines(category ?? null, now);
-  // The ticket is drawn before the transaction so the day's counter row is locked for one statement,
-  // not for the whole write; a failed write leaves a gap, and a ticket is never reused.
   const day = localDateOf(ref.calendar, now);
-  const ticket = formatTicket(ref.deployment.ticketPrefix, day, await nextTicketSequence(ctx.pool, day));
-  const report = await withTransaction(ctx.pool, async (tx) => {
-    const { uploads, keys } = await savePhotos(ctx, tx, photos, input.enteredByUserId ?? null);
-    written.push(...keys);
-    const citizenId = input.contact ? await linkCitizen(tx, input.contact, ctx.newId) : null;
-    if (citizenId && input.language) await tx.query("update citizens set language = $2 where id = $1", [citizenId, input.language]);
-    const report = await insertReport(tx, {
-      id: ctx.newId(),
-      ticket,
-      kind: input.kind,
-      description: input.description,
-      categoryCode: category?.code ?? null,
-      lat: hasPoint ? input.lat! : null,
-      lon: hasPoint ? input.lon! : null,
-      address: input.address ?? null,
-      kelurahanCode,
-      channel: input.channel,
-      channelRef: input.channelRef ?? null,
-      citizenId,
-      state: routing.state,
-      holdingUnitId: routing.unit.id,
-      firstActionDueAt: deadlines.firstActionDueAt,
-      resolutionDueAt: deadlines.resolutionDueAt,
-      createdAt: now,
+  const ticket = formatTicket(ref.deployment.ticketPrefix, day, await ctx.tickets.next(day));
+  const reportId = ctx.newId();
+  const enteredBy = input.enteredByUserId ?? null;
+  const uploads = await storePhotoBlobs(ctx, photos, enteredBy);
+  try {
+    await insertNewReport(ctx.pool, {
+      report: {
+        id: reportId,
+        ticket,
+        kind: input.kind,
+        description: input.description,
+        categoryCode: category?.code ?? null,
+        lat: hasPoint ? input.lat! : null,
+        lon: hasPoint ? input.lon! : null,
+        address: input.address ?? null,
+        kelurahanCode,
+        channel: input.channel,
+        channelRef: input.channelRef ?? null,
+        state: routing.state,
+        holdingUnitId: routing.unit.id,
+        firstActionDueAt: deadlines.firstActionDueAt,
+        resolutionDueAt: deadlines.resolutionDueAt,
+        createdAt: now,
+      },
+      citizen: citizenOf(input, ctx.newId(), language),
+      actor: { userId: enteredBy, role: enteredBy ? "officer" : null },
+      events: [
+        { type: "created", unitId: null, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
+          note: null, publicComment: null, reason: null, data: { channel: input.channel, photos: uploads.map((u) => u.id) } },
+        { type: "routed", unitId: routing.unit.id, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
+          note: reason, publicComment: null, reason, data: { automatic: true, kelurahanCode, category: category?.code ?? null } },
+      ],
+      unitNotifications: [{ unitId: routing.unit.id, template: "new_report", payload: { ticket } }],
+      citizenMessages: [{
+        channel: input.channel,
+        template: "received",
+        payload: { ticket, url: `${ctx.publicBaseUrl}/laporan/${ticket}` },
+        idempotencyKey: `${reportId}:received`,
+      }],
+      uploads,
     });
-    const actor = { userId: input.enteredByUserId ?? null, role: input.enteredByUserId ? "officer" : null, citizenId };
-    const [createdId] = await insertEvents(tx, report.id, actor, [
-      { type: "created", unitId: null, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
-        note: null, publicComment: null, reason: null, data: { channel: input.channel, photos: uploads.map((u) => u.id) } },
-      { type: "routed", unitId: routing.unit.id, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
-        note: reason, publicComment: null, reason, data: { automatic: true, kelurahanCode, category: category?.code ?? null } },
-    ], now);
-    await attachUploads(tx, uploads.map((u) => u.id), report.id, createdId ?? null);
-    await queueNotifications(tx, report, createdId ?? null, [
-      { to: "citizen", template: "received", params: { ticket, url: `${ctx.publicBaseUrl}/laporan/${ticket}` } },
-      { to: "unit", unitId: routing.unit.id, template: "new_report", params: { ticket } },
-    ]);
-    return report;
-  }).catch(async (err: unknown) => {
-    await discardBlobs(ctx, written);
+  } catch (err) {
+    await discardBlobs(ctx, uploads.flatMap((u) => [u.originalKey, u.publicKey]));
     throw err;
-  });
-  return { ticket: report.ticket, state: report.state, label: STATE_LABEL[language][report.state], colour: STATE_COLOUR[report.state] };
+  }
+  const state = routing.state;
+  return { ticket, state, label: STATE_LABEL[language][state], colour: STATE_COLOUR[state] };
+}
+
+/** The citizen behind a contact: normalized identities to link by, details for a new record. */
+function citizenOf(input: SubmitReportInput, newId: string, language: Language): ReportIntake["citizen"] {
+  const c = input.contact;
+  if (!c || (!c.email && !c.phone)) return null;
+  const email = c.email ? normalizeEmail(c.email) : null;
+  const phone = c.phone ? normalizePhone(c.phone) : null;
+  const identities: Array<[string, string]> = [];
+  if (email) identities.push(["email", email]);
+  if (phone) identities.push(["phone", phone]);
+  return { newId, name: c.name ?? null, email, phone, language, identities };
 }

@@ -1,7 +1,6 @@
 import { canSeeReport, type Actor } from "../domain/access-policy.ts";
 import { findReportById } from "../store/reports.store.ts";
 import { DomainError } from "../domain/errors.ts";
-import type { Queryable } from "../store/db.ts";
 import { processPhoto, type ProcessedPhoto } from "../store/photo-intake.ts";
 import { findUpload, insertUpload, type UploadRecord } from "../store/uploads.store.ts";
 import type { AppContext } from "./context.ts";
@@ -18,34 +17,34 @@ export async function checkPhotos(photos: Buffer[]): Promise<ProcessedPhoto[]> {
 }
 
 /**
- * Keeps the original private and stores a public copy without EXIF (no GPS, no device); the
- * upload rows go into the caller's transaction. Returns the blob keys written, so a caller
- * whose transaction fails can remove them.
+ * Keeps the originals private and stores public copies without EXIF (no GPS, no device) in the
+ * blob store; returns the upload rows for the caller to write with its change.
  */
-export async function savePhotos(ctx: AppContext, q: Queryable, photos: ProcessedPhoto[], userId: string | null): Promise<{ uploads: UploadRecord[]; keys: string[] }> {
-  const uploads: UploadRecord[] = [];
-  const keys: string[] = [];
+export async function storePhotoBlobs(ctx: AppContext, photos: ProcessedPhoto[], userId: string | null): Promise<Array<Omit<UploadRecord, "createdAt" | "eventId" | "reportId">>> {
+  const rows: Array<Omit<UploadRecord, "createdAt" | "eventId" | "reportId">> = [];
   for (const p of photos) {
     const id = ctx.newId();
-    const originalKey = `uploads/${id}/original`;
-    const publicKey = `uploads/${id}/public`;
-    keys.push(originalKey, publicKey);
-    await ctx.blobs.put(originalKey, p.original, p.contentType);
-    await ctx.blobs.put(publicKey, p.publicCopy, p.publicContentType);
-    uploads.push(await insertUpload(q, {
+    const row = {
       id,
-      originalKey,
-      publicKey,
+      originalKey: `uploads/${id}/original`,
+      publicKey: `uploads/${id}/public`,
       contentType: p.contentType,
       sizeBytes: p.original.length,
       width: p.width,
       height: p.height,
       exif: { ...p.exif },
       uploadedByUserId: userId,
-      reportId: null,
-    }));
+    };
+    rows.push(row);
+    try {
+      await ctx.blobs.put(row.originalKey, p.original, p.contentType);
+      await ctx.blobs.put(row.publicKey, p.publicCopy, p.publicContentType);
+    } catch (err) {
+      await discardBlobs(ctx, rows.flatMap((r) => [r.originalKey, r.publicKey]));
+      throw err;
+    }
   }
-  return { uploads, keys };
+  return rows;
 }
 
 /** Removes blobs of a write that did not commit. */
@@ -55,9 +54,13 @@ export async function discardBlobs(ctx: AppContext, keys: string[]): Promise<voi
 
 /** One photo uploaded by an officer (follow-up evidence), referenced later by its id. */
 export async function storePhoto(ctx: AppContext, data: Buffer, userId: string | null): Promise<UploadRecord> {
-  const checked = await checkPhotos([data]);
-  const { uploads } = await savePhotos(ctx, ctx.pool, checked, userId);
-  return uploads[0]!;
+  const [row] = await storePhotoBlobs(ctx, await checkPhotos([data]), userId);
+  try {
+    return await insertUpload(ctx.pool, { ...row!, reportId: null });
+  } catch (err) {
+    await discardBlobs(ctx, [row!.originalKey, row!.publicKey]);
+    throw err;
+  }
 }
 
 /** The EXIF-free copy of a photo attached to a report, for anyone. */

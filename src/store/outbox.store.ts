@@ -85,11 +85,6 @@ export async function claimDueOutbox(tx: Queryable, now: Date, limit: number): P
   return rows.map(toOutbox);
 }
 
-export async function lockOutbox(tx: Queryable, id: number): Promise<OutboxRow | null> {
-  const { rows } = await tx.query<Row>("select * from outbox where id = $1 for update skip locked", [id]);
-  return rows[0] ? toOutbox(rows[0]) : null;
-}
-
 /** Records one delivery attempt: its outcome, and when to try again if it stays pending. */
 export async function markOutbox(
   tx: Queryable,

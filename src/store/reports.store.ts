@@ -121,15 +121,18 @@ export function toReport(r: ReportRow): Report {
   };
 }
 
-/** Next ticket sequence for a local day; the counter row makes tickets unique and never reused. */
-export async function nextTicketSequence(tx: Queryable, day: string): Promise<number> {
-  const { rows } = await tx.query<{ last_value: number }>(
-    `insert into ticket_counters (day, last_value) values ($1, 1)
-     on conflict (day) do update set last_value = ticket_counters.last_value + 1
+/**
+ * Reserves `size` ticket sequence numbers of a local day; returns the first. The counter row makes
+ * tickets unique and never reused (numbers a process reserved but did not use are skipped).
+ */
+export async function reserveTicketBlock(q: Queryable, day: string, size: number): Promise<number> {
+  const { rows } = await q.query<{ last_value: number }>(
+    `insert into ticket_counters (day, last_value) values ($1, $2)
+     on conflict (day) do update set last_value = ticket_counters.last_value + $2
      returning last_value`,
-    [day],
+    [day, size],
   );
-  return rows[0]!.last_value;
+  return rows[0]!.last_value - size + 1;
 }
 
 export interface NewReport {
@@ -150,18 +153,6 @@ export interface NewReport {
   firstActionDueAt: Date | null;
   resolutionDueAt: Date | null;
   createdAt: Date;
-}
-
-export async function insertReport(tx: Queryable, r: NewReport): Promise<Report> {
-  const { rows } = await tx.query<ReportRow>(
-    `insert into reports (id, ticket, kind, description, category_code, lat, lon, address, kelurahan_code, channel, channel_ref,
-       citizen_id, state, holding_unit_id, involved_unit_ids, first_action_due_at, resolution_due_at, created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, array[$14]::text[], $15,$16,$17,$17)
-     returning *`,
-    [r.id, r.ticket, r.kind, r.description, r.categoryCode, r.lat, r.lon, r.address, r.kelurahanCode, r.channel, r.channelRef,
-      r.citizenId, r.state, r.holdingUnitId, r.firstActionDueAt, r.resolutionDueAt, r.createdAt],
-  );
-  return toReport(rows[0]!);
 }
 
 export async function findReportByTicket(q: Queryable, ticket: string, opts: { forUpdate?: boolean } = {}): Promise<Report | null> {
