@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { BlobStore } from "../store/blob-store.ts";
 import { ReferenceCache } from "./reference-cache.ts";
 import { TicketAllocator } from "./tickets.ts";
+import { LruCache } from "./lru-cache.ts";
 
 /** What every use case needs: the database, the blob store, the clock and the reference data. */
 export interface AppContext {
@@ -10,6 +11,8 @@ export interface AppContext {
   blobs: BlobStore;
   reference: ReferenceCache;
   tickets: TicketAllocator;
+  /** rendered public views by ticket and language, checked against the report's version */
+  publicViews: LruCache<string, { stamp: string; view: unknown }>;
   now(): Date;
   newId(): string;
   /** externally visible base URL, for links in messages */
@@ -22,6 +25,7 @@ export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; public
     blobs: opts.blobs,
     reference: new ReferenceCache(opts.pool),
     tickets: new TicketAllocator(opts.pool),
+    publicViews: new LruCache(20_000),
     now: opts.now ?? (() => new Date()),
     newId: randomUUID,
     publicBaseUrl: opts.publicBaseUrl,

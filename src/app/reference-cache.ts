@@ -52,6 +52,11 @@ export class ReferenceCache {
     return this.loading;
   }
 
+  /** Identifies the reference data loaded (changes when an administrator edits it). */
+  get loadedVersion(): string {
+    return this.version;
+  }
+
   /** Forces the next get() to reload (after an edit in this process). */
   invalidate(): void {
     this.checkedAt = 0;

@@ -6,7 +6,7 @@ import { STATE_COLOUR, STATE_LABEL, type Colour, type Language, type Report, typ
 import { custodySegmentsFromEvents, heldTimeByUnit, slaStatus, workingDaysBetween } from "../domain/sla-clock.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import { findCitizen } from "../store/citizens.store.ts";
-import { findReportById, findReportByTicket, listEvents, listReports, type ReportListFilter } from "../store/reports.store.ts";
+import { findReportById, findReportByTicket, findReportVersion, listEvents, listReports, type ReportListFilter } from "../store/reports.store.ts";
 import { listReportUploads } from "../store/uploads.store.ts";
 import type { AppContext } from "./context.ts";
 import type { Reference } from "./reference-cache.ts";
@@ -22,9 +22,28 @@ function unitLookup(ref: Reference) {
   return (id: string) => ref.units.get(id);
 }
 
-/** The public view of a report: state, colour, place and the public timeline; never an identity. */
-export async function getPublicReport(ctx: AppContext, ticket: string, language: Language) {
+/**
+ * The public view of a report: state, colour, place and the public timeline; never an identity.
+ * Views are cached per process and reused while the report's version and the reference data are
+ * unchanged, so a status lookup is one primary-key read.
+ */
+export async function getPublicReport(ctx: AppContext, ticket: string, language: Language): Promise<PublicReportView> {
   const ref = await ctx.reference.get();
+  const t = normalizeTicket(ticket);
+  const head = t ? await findReportVersion(ctx.pool, t) : null;
+  if (!head) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
+  const key = `${t}|${language}`;
+  const stamp = `${head.version}|${ctx.reference.loadedVersion}`;
+  const cached = ctx.publicViews.get(key);
+  if (cached && cached.stamp === stamp) return cached.view as PublicReportView;
+  const view = await buildPublicReport(ctx, ref, t!, language);
+  ctx.publicViews.set(key, { stamp, view });
+  return view;
+}
+
+export type PublicReportView = Awaited<ReturnType<typeof buildPublicReport>>;
+
+async function buildPublicReport(ctx: AppContext, ref: Reference, ticket: string, language: Language) {
   const report = await loadByTicket(ctx, ticket);
   const events = await listEvents(ctx.pool, report.id);
   const duplicate = report.duplicateOf ? await findReportById(ctx.pool, report.duplicateOf) : null;

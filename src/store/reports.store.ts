@@ -155,6 +155,12 @@ export interface NewReport {
   createdAt: Date;
 }
 
+/** The id and version of a report: enough to know whether a cached view is still current. */
+export async function findReportVersion(q: Queryable, ticket: string): Promise<{ id: string; version: number } | null> {
+  const { rows } = await q.query<{ id: string; version: number }>("select id, version from reports where ticket = $1", [ticket]);
+  return rows[0] ?? null;
+}
+
 export async function findReportByTicket(q: Queryable, ticket: string, opts: { forUpdate?: boolean } = {}): Promise<Report | null> {
   const { rows } = await q.query<ReportRow>(`select * from reports where ticket = $1${opts.forUpdate ? " for update" : ""}`, [ticket]);
   return rows[0] ? toReport(rows[0]) : null;
@@ -325,6 +331,6 @@ export async function addSupport(tx: Queryable, reportId: string, supporterKey: 
     [reportId, supporterKey],
   );
   if (!rowCount) return false;
-  await tx.query("update reports set support_count = support_count + 1 where id = $1", [reportId]);
+  await tx.query("update reports set support_count = support_count + 1, version = version + 1 where id = $1", [reportId]);
   return true;
 }
