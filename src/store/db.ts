@@ -6,6 +6,8 @@ import { PGliteServer } from "./pglite-server.ts";
 /** Anything that runs SQL: the pool, or the one client of a transaction. */
 export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** a named query is prepared once per connection on PostgreSQL */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: { name: string; text: string; values?: unknown[] }): Promise<pg.QueryResult<R>>;
 }
 
 export interface Database {
@@ -43,6 +45,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const connectionString = `postgres://postgres@${host}:${port}/postgres?sslmode=disable`;
   const pool = new pg.Pool({ connectionString, max: Math.min(options.poolSize ?? 8, 16) });
   pool.on("error", (err) => console.error("[db] idle client error", err.message));
+  // Connections share PGlite's one backend, so a statement prepared under a name by one connection
+  // would collide with the same name from another: run named statements unnamed here.
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) =>
+      query(config && typeof config === "object" && "name" in config ? { ...config, name: undefined } : config, ...rest);
+  });
   return {
     pool,
     connectionString,

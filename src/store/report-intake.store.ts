@@ -25,8 +25,10 @@ export interface ReportIntake {
 export async function insertNewReport(q: Queryable, intake: ReportIntake): Promise<{ citizenId: string | null; firstEventId: number }> {
   const r = intake.report;
   const c = intake.citizen;
-  const { rows } = await q.query<{ citizen_id: string | null; first_event_id: number }>(
-    `with
+  const { rows } = await q.query<{ citizen_id: string | null; first_event_id: number }>({
+    // Prepared once per connection: this statement is planned on every new report otherwise.
+    name: "insert_new_report",
+    text: `with
      found as (
        select coalesce(cz.merged_into, cz.id) as id
        from citizen_identities ci join citizens cz on cz.id = ci.citizen_id
@@ -81,7 +83,7 @@ export async function insertNewReport(q: Queryable, intake: ReportIntake): Promi
        on conflict (idempotency_key) do nothing
      )
      select report.citizen_id, first_event.id as first_event_id from report, first_event`,
-    [
+    values: [
       c?.identities.map((i) => i[0]) ?? [],
       c?.identities.map((i) => i[1]) ?? [],
       c?.newId ?? null,
@@ -104,6 +106,6 @@ export async function insertNewReport(q: Queryable, intake: ReportIntake): Promi
       JSON.stringify(intake.unitNotifications.map((n) => ({ unit_id: n.unitId, template: n.template, payload: n.payload }))),
       JSON.stringify(intake.citizenMessages.map((m) => ({ channel: m.channel, template: m.template, payload: m.payload, idempotency_key: m.idempotencyKey }))),
     ],
-  );
+  });
   return { citizenId: rows[0]!.citizen_id, firstEventId: rows[0]!.first_event_id };
 }

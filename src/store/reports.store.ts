@@ -286,7 +286,8 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
     if (f.scope.assigneeUserId) parts.push(`assignee_user_id = ${p(f.scope.assigneeUserId)}`);
     if (f.scope.unitIds.length) {
       const ids = p(f.scope.unitIds);
-      parts.push(`holding_unit_id = any(${ids}::text[])`, `involved_unit_ids && ${ids}::text[]`);
+      // The holder is always in involved_unit_ids (every handover adds it).
+      parts.push(`involved_unit_ids && ${ids}::text[]`);
     }
     if (f.scope.regionPrefix) {
       const region = p(f.scope.regionPrefix);
@@ -297,7 +298,10 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
   if (f.state?.length) where.push(`state = any(${p(f.state)}::text[])`);
   if (f.colourStates?.length) where.push(`state = any(${p(f.colourStates)}::text[])`);
   if (f.category) where.push(`category_code = ${p(f.category)}`);
-  if (f.unit) where.push(`holding_unit_id = ${p(f.unit)}`);
+  if (f.unit) {
+    const unit = p(f.unit);
+    where.push(`involved_unit_ids @> array[${unit}]::text[] and holding_unit_id = ${unit}`);
+  }
   if (f.channel) where.push(`channel = ${p(f.channel)}`);
   if (f.overdue !== undefined) where.push(`overdue = ${p(f.overdue)}`);
   if (f.q) {

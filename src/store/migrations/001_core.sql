@@ -174,9 +174,9 @@ create table reports (
   updated_at           timestamptz not null default now(),
   version              integer not null default 1
 );
-create index reports_holding_idx on reports (holding_unit_id, state);
+-- Few indexes: every one is paid on each new report. The holder is always among involved_unit_ids,
+-- so the GIN index serves "held by" and "was held by" scopes alike.
 create index reports_kelurahan_idx on reports (kelurahan_code text_pattern_ops);
-create index reports_state_idx on reports (state, created_at desc);
 create index reports_created_idx on reports (created_at desc, id desc);
 create index reports_involved_idx on reports using gin (involved_unit_ids);
 create index reports_assignee_idx on reports (assignee_user_id) where assignee_user_id is not null;
