@@ -7,7 +7,7 @@ import type { Config } from "./config.ts";
 import { buildServer } from "./http/server.ts";
 import { FsBlobStore } from "./store/blob-store.ts";
 import { openDatabase, withTransaction, type Database } from "./store/db.ts";
-import { migrate } from "./store/migrate.ts";
+import { appliedMigrations, migrate } from "./store/migrate.ts";
 import { migrateQueue } from "./store/queue.ts";
 import { defaultDeploymentDir, seedReferenceData } from "./store/reference-seed.ts";
 import { startWorker, type Worker } from "./worker/worker.ts";
@@ -50,8 +50,7 @@ export async function boot(config: Config, opts: { senders?: SenderRegistry; now
       logger: config.logRequests,
       secureCookies: config.publicBaseUrl.startsWith("https://"),
       health: async () => {
-        const { rows } = await db.pool.query<{ n: number }>("select count(*)::int as n from schema_migrations");
-        return { database: db.embedded ? "pglite" : "postgresql", migrations: rows[0]!.n };
+        return { database: db.embedded ? "pglite" : "postgresql", migrations: await appliedMigrations(db.pool) };
       },
     });
     if (opts.listen !== false) {

@@ -8,6 +8,7 @@ import {
   listCategories,
   listHolidays,
   listRegionGeometries,
+  listRegionNames,
   listUnits,
   referenceVersion,
 } from "../store/reference.store.ts";
@@ -74,7 +75,7 @@ export class ReferenceCache {
       listHolidays(this.pool),
       // The locator only needs building once per process: boundaries are not edited through the API.
       this.current ? Promise.resolve(null) : listRegionGeometries(this.pool, "desa_kelurahan"),
-      this.pool.query<{ code: string; name: string }>("select code, name from regions where level <> 'desa_kelurahan' or geometry is not null"),
+      listRegionNames(this.pool),
     ]);
     if (!deployment) throw new Error("reference data missing: no deployment setting (was the database seeded?)");
     const calendar = makeCalendar(holidays.map((h) => h.date), deployment.utcOffsetMinutes ?? 420);
@@ -87,7 +88,7 @@ export class ReferenceCache {
       categories: new Map(categories.map((c) => [c.code, c])),
       calendar,
       kelurahanLocator,
-      regionNames: new Map(regionNames.rows.map((r) => [r.code, r.name])),
+      regionNames,
       deadlines(category, from) {
         const first = category?.slaFirstActionDays ?? triageSla.firstActionDays;
         const resolution = category?.slaResolutionDays ?? triageSla.resolutionDays;

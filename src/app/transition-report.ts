@@ -3,7 +3,7 @@ import { DomainError } from "../domain/errors.ts";
 import { allowedActions, decide, decideDispute, type TransitionCommand } from "../domain/report-lifecycle.ts";
 import { STATE_COLOUR, STATE_LABEL, type Language } from "../domain/report.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
-import { linkCitizen, type CitizenContact } from "../store/citizens.store.ts";
+import { findCitizenByContact, linkCitizen, type CitizenContact } from "../store/citizens.store.ts";
 import { withTransaction } from "../store/db.ts";
 import { addSupport, findReportByTicket, insertEvents, updateReport } from "../store/reports.store.ts";
 import { attachUploads, findUploads } from "../store/uploads.store.ts";
@@ -83,7 +83,7 @@ export async function disputeReport(ctx: AppContext, ticket: string, input: { re
     if (!report) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
     const category = report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null;
     // Only the reporter may dispute some categories: link the contact without creating a citizen then.
-    const citizenId = category?.disputePolicy === "any_citizen" ? await linkCitizen(tx, input.contact, ctx.newId) : await findCitizenId(tx, input.contact);
+    const citizenId = category?.disputePolicy === "any_citizen" ? await linkCitizen(tx, input.contact, ctx.newId) : await findCitizenByContact(tx, input.contact);
     const now = ctx.now();
     const decision = decideDispute(report, { reason: input.reason, citizenId }, { now, units: ref.units, category, deadlines: ref.deadlines });
     if (!decision.ok) throw decision.error;
@@ -93,20 +93,6 @@ export async function disputeReport(ctx: AppContext, ticket: string, input: { re
     await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
     return present(updated, ref.deployment.defaultLanguage);
   });
-}
-
-async function findCitizenId(tx: Parameters<typeof linkCitizen>[0], contact: CitizenContact): Promise<string | null> {
-  const values: Array<[string, string]> = [];
-  if (contact.email) values.push(["email", contact.email.trim().toLowerCase()]);
-  if (contact.phone) {
-    const { normalizePhone } = await import("../store/citizens.store.ts");
-    values.push(["phone", normalizePhone(contact.phone)]);
-  }
-  for (const [kind, value] of values) {
-    const { rows } = await tx.query<{ citizen_id: string }>("select citizen_id from citizen_identities where kind = $1 and value = $2", [kind, value]);
-    if (rows[0]) return rows[0].citizen_id;
-  }
-  return null;
 }
 
 /** "I have this problem too": one +1 per supporter. */

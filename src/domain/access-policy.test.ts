@@ -1,46 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { actsFor, canAdminister, canSeeReport, inRegion, readScope, ROLES, type Actor, type ReadScope, type Role } from "./access-policy.ts";
-import type { Report, Unit, UnitKind } from "./report.ts";
-import { buildUnitDirectory } from "./units.ts";
+import type { Report } from "./report.ts";
+import {
+  DBM,
+  KEC_GAMBIR,
+  KEC_KJ,
+  KEL_GAMBIR,
+  KEL_KJ,
+  KEL_SU,
+  KOTA_JB,
+  KOTA_JP,
+  PAM,
+  PROV,
+  SATPOL,
+  SUDIN_JB,
+  SUDIN_JP,
+  TRIAGE,
+  jakartaUnits,
+} from "./test-fixtures.ts";
 
-// ---- fixture: a slice of DKI Jakarta --------------------------------------------------------
+// ---- fixture: a slice of DKI Jakarta (shared, see test-fixtures.ts) -------------------------
 
-const PROV = "prov-31";
-const KOTA_JB = "kota-31.73";
-const KEC_KJ = "kec-31.73.05";
-const KEL_KJ = "kel-31.73.05.1001"; // Kebon Jeruk
-const KEL_SU = "kel-31.73.05.1002"; // Sukabumi Utara
-const KOTA_JP = "kota-31.71";
-const KEC_GAMBIR = "kec-31.71.01";
-const KEL_GAMBIR = "kel-31.71.01.1001";
-const DBM = "dinas-bina-marga";
-const SUDIN_JB = "dinas-bina-marga@31.73";
-const SUDIN_JP = "dinas-bina-marga@31.71";
-const SATPOL = "satpol-pp";
-const TRIAGE = "jsc-triage";
-const PAM = "pam-jaya";
-
-function unit(id: string, kind: UnitKind, name: string, parentId: string | null, regionCode: string | null): Unit {
-  return { id, kind, name, parentId, regionCode, supervisorUnitId: null, hasPpsu: kind === "kelurahan", active: true };
-}
-
-const UNITS: Unit[] = [
-  unit(PROV, "province", "Pemerintah Provinsi DKI Jakarta", null, "31"),
-  unit(KOTA_JB, "kota", "Kota Administrasi Jakarta Barat", PROV, "31.73"),
-  unit(KEC_KJ, "kecamatan", "Kecamatan Kebon Jeruk", KOTA_JB, "31.73.05"),
-  unit(KEL_KJ, "kelurahan", "Kelurahan Kebon Jeruk", KEC_KJ, "31.73.05.1001"),
-  unit(KEL_SU, "kelurahan", "Kelurahan Sukabumi Utara", KEC_KJ, "31.73.05.1002"),
-  unit(KOTA_JP, "kota", "Kota Administrasi Jakarta Pusat", PROV, "31.71"),
-  unit(KEC_GAMBIR, "kecamatan", "Kecamatan Gambir", KOTA_JP, "31.71.01"),
-  unit(KEL_GAMBIR, "kelurahan", "Kelurahan Gambir", KEC_GAMBIR, "31.71.01.1001"),
-  unit(DBM, "agency", "Dinas Bina Marga", PROV, null),
-  unit(SUDIN_JB, "sub_office", "Suku Dinas Bina Marga Jakarta Barat", DBM, "31.73"),
-  unit(SUDIN_JP, "sub_office", "Suku Dinas Bina Marga Jakarta Pusat", DBM, "31.71"),
-  unit(SATPOL, "agency", "Satuan Polisi Pamong Praja", PROV, null),
-  unit(TRIAGE, "triage", "Verifikasi Jakarta Smart City", PROV, null),
-  unit(PAM, "external", "PAM Jaya", null, null),
-];
-const units = buildUnitDirectory(UNITS);
+const units = jakartaUnits;
 
 type Visible = Pick<Report, "holdingUnitId" | "involvedUnitIds" | "kelurahanCode" | "assigneeUserId" | "handoverFromUnitId">;
 

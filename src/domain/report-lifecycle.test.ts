@@ -23,67 +23,34 @@ import {
   type Report,
   type ReportState,
   type Unit,
-  type UnitKind,
 } from "./report.ts";
+import {
+  DBM,
+  KEC_GAMBIR,
+  KEC_KJ,
+  KEL_GAMBIR,
+  KEL_KJ,
+  KEL_SU,
+  KOTA_JB,
+  KOTA_JP,
+  PAM,
+  PROV,
+  SATPOL,
+  SUDIN_JB,
+  SUDIN_JP,
+  TRIAGE,
+  category,
+  jakartaSlice,
+  unit,
+} from "./test-fixtures.ts";
 import { buildUnitDirectory } from "./units.ts";
 
-// ---- fixture: a slice of DKI Jakarta --------------------------------------------------------
+// ---- fixture: a slice of DKI Jakarta (shared, see test-fixtures.ts) plus an inactive agency ---
 
-const PROV = "prov-31";
-const KOTA_JB = "kota-31.73";
-const KEC_KJ = "kec-31.73.05";
-const KEL_KJ = "kel-31.73.05.1001"; // Kebon Jeruk
-const KEL_SU = "kel-31.73.05.1002"; // Sukabumi Utara, the neighbouring kelurahan
-const KOTA_JP = "kota-31.71";
-const KEC_GAMBIR = "kec-31.71.01";
-const KEL_GAMBIR = "kel-31.71.01.1001";
-const DBM = "dinas-bina-marga";
-const SUDIN_JB = "dinas-bina-marga@31.73";
-const SUDIN_JP = "dinas-bina-marga@31.71";
-const SATPOL = "satpol-pp";
-const TRIAGE = "jsc-triage";
-const PAM = "pam-jaya";
 const OLD_DINAS = "dinas-kebersihan"; // merged into Dinas LH: inactive
 
-function unit(id: string, kind: UnitKind, name: string, parentId: string | null, regionCode: string | null, extra: Partial<Unit> = {}): Unit {
-  return { id, kind, name, parentId, regionCode, supervisorUnitId: null, hasPpsu: kind === "kelurahan", active: true, ...extra };
-}
-
-const UNITS: Unit[] = [
-  unit(PROV, "province", "Pemerintah Provinsi DKI Jakarta", null, "31"),
-  unit(KOTA_JB, "kota", "Kota Administrasi Jakarta Barat", PROV, "31.73"),
-  unit(KEC_KJ, "kecamatan", "Kecamatan Kebon Jeruk", KOTA_JB, "31.73.05"),
-  unit(KEL_KJ, "kelurahan", "Kelurahan Kebon Jeruk", KEC_KJ, "31.73.05.1001"),
-  unit(KEL_SU, "kelurahan", "Kelurahan Sukabumi Utara", KEC_KJ, "31.73.05.1002"),
-  unit(KOTA_JP, "kota", "Kota Administrasi Jakarta Pusat", PROV, "31.71"),
-  unit(KEC_GAMBIR, "kecamatan", "Kecamatan Gambir", KOTA_JP, "31.71.01"),
-  unit(KEL_GAMBIR, "kelurahan", "Kelurahan Gambir", KEC_GAMBIR, "31.71.01.1001"),
-  unit(DBM, "agency", "Dinas Bina Marga", PROV, null),
-  unit(SUDIN_JB, "sub_office", "Suku Dinas Bina Marga Jakarta Barat", DBM, "31.73"),
-  unit(SUDIN_JP, "sub_office", "Suku Dinas Bina Marga Jakarta Pusat", DBM, "31.71"),
-  unit(SATPOL, "agency", "Satuan Polisi Pamong Praja", PROV, null),
-  unit(TRIAGE, "triage", "Verifikasi Jakarta Smart City", PROV, null),
-  unit(PAM, "external", "PAM Jaya", null, null),
-  unit(OLD_DINAS, "agency", "Dinas Kebersihan", PROV, null, { active: false }),
-];
+const UNITS: Unit[] = jakartaSlice([unit(OLD_DINAS, "agency", "Dinas Kebersihan", PROV, null, { active: false })]);
 const units = buildUnitDirectory(UNITS);
-
-function category(code: string, nameId: string, ownerPolicy: OwnerPolicy, extra: Partial<Category> = {}): Category {
-  return {
-    code,
-    nameId,
-    nameEn: nameId,
-    ownerPolicy,
-    slaFirstActionDays: 1,
-    slaResolutionDays: 5,
-    disputePolicy: "reporter_only",
-    disputeWindowDays: 7,
-    reopenEscalationThreshold: 2,
-    ppsuAllowed: false,
-    active: true,
-    ...extra,
-  };
-}
 
 const JALAN_RUSAK = category("jalan_rusak", "Jalan rusak/berlubang", { kind: "agency", agency: DBM }, {
   ppsuAllowed: true,

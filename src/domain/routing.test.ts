@@ -1,63 +1,32 @@
 import { describe, expect, it } from "vitest";
-import type { Category, OwnerPolicy, ReportKind, Unit, UnitKind } from "./report.ts";
+import type { Category, ReportKind, Unit } from "./report.ts";
 import { routeReport, type RoutingDecision } from "./routing.ts";
+import {
+  DBM,
+  KEC_GAMBIR,
+  KEC_KJ,
+  KEL_GAMBIR,
+  KEL_KJ,
+  KEL_SU,
+  KOTA_JB,
+  KOTA_JP,
+  PAM,
+  PROV,
+  SATPOL,
+  SUDIN_JB,
+  SUDIN_JP,
+  TRIAGE,
+  category,
+  jakartaSlice,
+  jakartaUnits,
+  unit,
+} from "./test-fixtures.ts";
 import { buildUnitDirectory, kotaCodeOf, type UnitDirectory } from "./units.ts";
 
-// ---- fixture: a slice of DKI Jakarta --------------------------------------------------------
+// ---- fixture: a slice of DKI Jakarta (shared, see test-fixtures.ts) -------------------------
 
-const PROV = "prov-31";
-const KOTA_JB = "kota-31.73";
-const KEC_KJ = "kec-31.73.05";
-const KEL_KJ = "kel-31.73.05.1001";
-const KEL_SU = "kel-31.73.05.1002";
-const KOTA_JP = "kota-31.71";
-const KEC_GAMBIR = "kec-31.71.01";
-const KEL_GAMBIR = "kel-31.71.01.1001";
-const DBM = "dinas-bina-marga";
-const SUDIN_JB = "dinas-bina-marga@31.73";
-const SUDIN_JP = "dinas-bina-marga@31.71";
-const SATPOL = "satpol-pp";
-const TRIAGE = "jsc-triage";
-const PAM = "pam-jaya";
-
-function unit(id: string, kind: UnitKind, name: string, parentId: string | null, regionCode: string | null, extra: Partial<Unit> = {}): Unit {
-  return { id, kind, name, parentId, regionCode, supervisorUnitId: null, hasPpsu: kind === "kelurahan", active: true, ...extra };
-}
-
-const UNITS: Unit[] = [
-  unit(PROV, "province", "Pemerintah Provinsi DKI Jakarta", null, "31"),
-  unit(KOTA_JB, "kota", "Kota Administrasi Jakarta Barat", PROV, "31.73"),
-  unit(KEC_KJ, "kecamatan", "Kecamatan Kebon Jeruk", KOTA_JB, "31.73.05"),
-  unit(KEL_KJ, "kelurahan", "Kelurahan Kebon Jeruk", KEC_KJ, "31.73.05.1001"),
-  unit(KEL_SU, "kelurahan", "Kelurahan Sukabumi Utara", KEC_KJ, "31.73.05.1002"),
-  unit(KOTA_JP, "kota", "Kota Administrasi Jakarta Pusat", PROV, "31.71"),
-  unit(KEC_GAMBIR, "kecamatan", "Kecamatan Gambir", KOTA_JP, "31.71.01"),
-  unit(KEL_GAMBIR, "kelurahan", "Kelurahan Gambir", KEC_GAMBIR, "31.71.01.1001"),
-  unit(DBM, "agency", "Dinas Bina Marga", PROV, null),
-  unit(SUDIN_JB, "sub_office", "Suku Dinas Bina Marga Jakarta Barat", DBM, "31.73"),
-  unit(SUDIN_JP, "sub_office", "Suku Dinas Bina Marga Jakarta Pusat", DBM, "31.71"),
-  unit(SATPOL, "agency", "Satuan Polisi Pamong Praja", PROV, null),
-  unit(TRIAGE, "triage", "Verifikasi Jakarta Smart City", PROV, null),
-  unit(PAM, "external", "PAM Jaya", null, null),
-];
-const units = buildUnitDirectory(UNITS);
-
-function category(code: string, nameId: string, ownerPolicy: OwnerPolicy, extra: Partial<Category> = {}): Category {
-  return {
-    code,
-    nameId,
-    nameEn: nameId,
-    ownerPolicy,
-    slaFirstActionDays: 1,
-    slaResolutionDays: 5,
-    disputePolicy: "reporter_only",
-    disputeWindowDays: 7,
-    reopenEscalationThreshold: 2,
-    ppsuAllowed: false,
-    active: true,
-    ...extra,
-  };
-}
+const UNITS: Unit[] = jakartaSlice();
+const units = jakartaUnits;
 
 const JALAN_RUSAK = category("jalan_rusak", "Jalan rusak/berlubang", { kind: "agency", agency: DBM }, { ppsuAllowed: true, disputePolicy: "any_citizen" });
 const ADMINDUK = category("adminduk", "Administrasi kependudukan", { kind: "agency", agency: "dinas-dukcapil" }); // not in this directory

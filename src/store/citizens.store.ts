@@ -53,6 +53,22 @@ export async function linkCitizen(tx: Queryable, contact: CitizenContact, newId:
   return citizenId;
 }
 
+/** The citizen already known by any of the contact's identities, without creating one. */
+export async function findCitizenByContact(q: Queryable, contact: CitizenContact): Promise<string | null> {
+  const identities: Array<[string, string]> = [];
+  if (contact.email) identities.push(["email", normalizeEmail(contact.email)]);
+  if (contact.phone) identities.push(["phone", normalizePhone(contact.phone)]);
+  if (!identities.length) return null;
+  const kinds = identities.map((i) => i[0]);
+  const values = identities.map((i) => i[1]);
+  const { rows } = await q.query<{ id: string }>(
+    `select coalesce(c.merged_into, c.id) as id from citizen_identities ci join citizens c on c.id = ci.citizen_id
+     where (ci.kind, ci.value) in (select * from unnest($1::text[], $2::text[])) limit 1`,
+    [kinds, values],
+  );
+  return rows[0]?.id ?? null;
+}
+
 export async function findCitizen(q: Queryable, id: string) {
   const { rows } = await q.query<{ id: string; name: string | null; email: string | null; phone: string | null; language: "id" | "en" }>(
     "select id, name, email, phone, language from citizens where id = $1",

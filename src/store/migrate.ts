@@ -6,6 +6,12 @@ import { withTransaction } from "./db.ts";
 
 const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
+/** How many migrations are applied (the health check's proof that the schema is there). */
+export async function appliedMigrations(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from schema_migrations");
+  return rows[0]!.n;
+}
+
 /** Applies the plain-SQL migrations in order, once, under an advisory lock (safe with several processes). */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
   const files = fs.readdirSync(migrationsDir).filter((f) => f.endsWith(".sql")).sort();

@@ -180,6 +180,12 @@ export async function findRegion(q: Queryable, code: string): Promise<RegionRow 
   return r ? { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code } : null;
 }
 
+/** Names of every region loaded (the deployment's province only). */
+export async function listRegionNames(q: Queryable): Promise<Map<string, string>> {
+  const { rows } = await q.query<{ code: string; name: string }>("select code, name from regions");
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
 /** Region polygons for the point locator. */
 export async function listRegionGeometries(q: Queryable, level: string) {
   const { rows } = await q.query<{ code: string; name: string; geometry: unknown }>(
