@@ -1,5 +1,5 @@
 import { DomainError } from "../domain/errors.ts";
-import { inRegion } from "../domain/access-policy.ts";
+import { inRegion, type Actor } from "../domain/access-policy.ts";
 import { STATE_COLOUR, STATE_LABEL, type Language, type ReportKind } from "../domain/report.ts";
 import { routeReport } from "../domain/routing.ts";
 import { localDateOf } from "../domain/sla-clock.ts";
@@ -107,6 +107,12 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
   }
   const state = routing.state;
   return { ticket, state, label: STATE_LABEL[language][state], colour: STATE_COLOUR[state] };
+}
+
+/** An officer enters a walk-in or phone report for a citizen; executives have read-only access. */
+export async function enterReportForCitizen(ctx: AppContext, actor: Actor, input: Omit<SubmitReportInput, "enteredByUserId">): Promise<SubmitReportResult> {
+  if (actor.role === "executive") throw new DomainError("FORBIDDEN", "executives have read-only access");
+  return submitReport(ctx, { ...input, enteredByUserId: actor.userId });
 }
 
 /** The citizen behind a contact: normalized identities to link by, details for a new record. */

@@ -52,7 +52,13 @@ export async function discardBlobs(ctx: AppContext, keys: string[]): Promise<voi
   await Promise.all(keys.map((k) => ctx.blobs.delete(k).catch(() => undefined)));
 }
 
-/** One photo uploaded by an officer (follow-up evidence), referenced later by its id. */
+/** An officer uploads follow-up evidence; executives have read-only access. */
+export async function uploadEvidence(ctx: AppContext, actor: Actor, data: Buffer): Promise<UploadRecord> {
+  if (actor.role === "executive") throw new DomainError("FORBIDDEN", "executives have read-only access");
+  return storePhoto(ctx, data, actor.userId);
+}
+
+/** One photo, referenced later by its id. */
 export async function storePhoto(ctx: AppContext, data: Buffer, userId: string | null): Promise<UploadRecord> {
   const [row] = await storePhotoBlobs(ctx, await checkPhotos([data]), userId);
   try {

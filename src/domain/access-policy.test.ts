@@ -3,7 +3,6 @@ import { actsFor, canAdminister, canSeeReport, inRegion, readScope, ROLES, type 
 import type { Report } from "./report.ts";
 import {
   DBM,
-  KEC_GAMBIR,
   KEC_KJ,
   KEL_GAMBIR,
   KEL_KJ,
@@ -11,7 +10,6 @@ import {
   KOTA_JB,
   KOTA_JP,
   PAM,
-  PROV,
   SATPOL,
   SUDIN_JB,
   SUDIN_JP,

@@ -19,7 +19,6 @@ import {
   REPORT_STATES,
   type Category,
   type CloseReason,
-  type OwnerPolicy,
   type Report,
   type ReportState,
   type Unit,

@@ -9,7 +9,6 @@ import {
   KEL_KJ,
   KEL_SU,
   KOTA_JB,
-  KOTA_JP,
   PAM,
   PROV,
   SATPOL,

@@ -4,9 +4,9 @@ import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { login, logout } from "../../app/auth.ts";
 import { getOfficerReport, listReportsForActor } from "../../app/report-queries.ts";
-import { submitReport } from "../../app/submit-report.ts";
+import { enterReportForCitizen } from "../../app/submit-report.ts";
 import { transitionReport } from "../../app/transition-report.ts";
-import { officerPhoto, storePhoto } from "../../app/uploads.ts";
+import { officerPhoto, uploadEvidence } from "../../app/uploads.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { asMultipartError } from "../errors.ts";
 import { actorOf, CSRF_COOKIE, languageOf, officerAuth, SESSION_COOKIE } from "../auth.ts";
@@ -74,10 +74,8 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: z.object({ report: publicReportSchema, channel: z.enum(["walk_in", "phone"]), contact: contactSchema.optional(), note: text(500).optional() }).strict(),
       },
     }, async (request, reply) => {
-      const actor = actorOf(request);
-      if (actor.role === "executive") throw new DomainError("FORBIDDEN", "executives do not enter reports");
       const r = request.body.report;
-      const result = await submitReport(ctx, { ...r, contact: request.body.contact ?? r.contact, channel: request.body.channel, enteredByUserId: actor.userId });
+      const result = await enterReportForCitizen(ctx, actorOf(request), { ...r, contact: request.body.contact ?? r.contact, channel: request.body.channel });
       return reply.status(201).send(result);
     });
 
@@ -85,7 +83,6 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ["reports"], summary: "Upload a photo (multipart field `file`)", consumes: ["multipart/form-data"] },
     }, async (request, reply) => {
       const actor = actorOf(request);
-      if (actor.role === "executive") throw new DomainError("FORBIDDEN", "executives have read-only access");
       if (!request.isMultipart()) throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "send multipart/form-data with a `file` field");
       let data: Buffer;
       try {
@@ -95,7 +92,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       } catch (err) {
         throw asMultipartError(err);
       }
-      const upload = await storePhoto(ctx, data, actor.userId);
+      const upload = await uploadEvidence(ctx, actor, data);
       return reply.status(201).send({ id: upload.id, contentType: upload.contentType, width: upload.width, height: upload.height, exif: upload.exif });
     });
 
