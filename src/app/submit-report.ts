@@ -87,10 +87,10 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
       citizen: citizenOf(input, ctx.newId(), language),
       actor: { userId: enteredBy, role: enteredBy ? "officer" : null },
       events: [
-        { type: "created", unitId: null, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
-          note: null, publicComment: null, reason: null, data: { channel: input.channel, photos: uploads.map((u) => u.id) } },
-        { type: "routed", unitId: routing.unit.id, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
-          note: reason, publicComment: null, reason, data: { automatic: true, kelurahanCode, category: category?.code ?? null } },
+        // One event tells the arrival and where the automatic routing sent it, with the reason.
+        { type: "created", unitId: routing.unit.id, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
+          note: reason, publicComment: null, reason,
+          data: { channel: input.channel, photos: uploads.map((u) => u.id), routing: { automatic: true, kelurahanCode, category: category?.code ?? null } } },
       ],
       unitNotifications: [{ unitId: routing.unit.id, template: "new_report", payload: { ticket } }],
       citizenMessages: [{

@@ -422,11 +422,8 @@ function isPublicEvent(event: ReportEvent): boolean {
  */
 export function publicTimeline(input: ProjectionInput): PublicEvent[] {
   const labels = EVENT_LABEL[input.language];
-  const events = chronological(input.events);
-  return events
+  return chronological(input.events)
     .filter(isPublicEvent)
-    // The automatic routing right after creation is already told by the "received" entry.
-    .filter((event, i, all) => !(event.type === "routed" && all[i - 1]?.type === "created" && all[i - 1]?.toUnitId === event.toUnitId && event.data.automatic === true))
     .map((event) => {
       const unit = unitName(input, eventUnitId(event));
       return {
