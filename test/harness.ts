@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { inject } from "vitest";
+import sharp from "sharp";
+import { expect, inject } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { hashPassword } from "../src/app/auth.ts";
 import type { SenderRegistry } from "../src/app/outbound.ts";
@@ -134,3 +135,48 @@ export const PLACES = {
   blokM: { lat: -6.2444, lon: 106.8006, kelurahan: "31.74.07.1001", kota: "31.74" },
   bogor: { lat: -6.595, lon: 106.8166 },
 };
+
+export interface FilePart {
+  name: string;
+  filename: string;
+  data: Buffer;
+  type: string;
+}
+
+/** A multipart/form-data body built by hand: text fields first, then files. */
+export function multipart(fields: Record<string, string>, files: FilePart[]) {
+  const boundary = "----aspirasi-test";
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from("\r\n"));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
+let smallJpeg: Promise<Buffer> | undefined;
+
+/** A small grey JPEG without EXIF, made once per test file. */
+export function testJpeg(): Promise<Buffer> {
+  smallJpeg ??= sharp({ create: { width: 64, height: 48, channels: 3, background: "#888" } }).jpeg().toBuffer();
+  return smallJpeg;
+}
+
+/** POST /api/v1/uploads as the officer with a small JPEG in the "file" field; whatever the answer. */
+export async function postPhoto(app: TestApp, officer: Officer, filename = "tl.jpg"): Promise<LightMyRequestResponse> {
+  const { payload, headers } = multipart({}, [{ name: "file", filename, data: await testJpeg(), type: "image/jpeg" }]);
+  return app.server.inject({
+    method: "POST",
+    url: "/api/v1/uploads",
+    payload,
+    headers: { ...headers, cookie: officer.cookie, "x-csrf-token": officer.csrf },
+  });
+}
+
+/** Uploads a small JPEG as the officer (expecting 201) and returns the upload id. */
+export async function uploadPhoto(app: TestApp, officer: Officer): Promise<string> {
+  const res = await postPhoto(app, officer);
+  expect(res.statusCode, res.body).toBe(201);
+  return (res.json() as { id: string }).id;
+}

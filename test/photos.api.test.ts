@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLACES, startTestApp, type TestApp } from "./harness.ts";
+import { multipart, PLACES, startTestApp, type TestApp } from "./harness.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -9,17 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-function multipart(fields: Record<string, string>, files: Array<{ name: string; filename: string; data: Buffer; type: string }>) {
-  const boundary = "----aspirasi-test";
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const f of files) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from("\r\n"));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
-}
 
 async function jpegWithGps(): Promise<Buffer> {
   return sharp({ create: { width: 320, height: 240, channels: 3, background: "#6a8" } })

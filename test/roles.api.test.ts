@@ -1,8 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
-import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../src/domain/access-policy.ts";
-import { PLACES, startTestApp, type Officer, type TestApp } from "./harness.ts";
+import { PLACES, postPhoto, startTestApp, uploadPhoto, type Officer, type TestApp } from "./harness.ts";
 
 /**
  * Every state of docs/domain.md is reached through the API, and in each state every action is
@@ -92,7 +91,6 @@ type Key = keyof typeof OFFICERS;
 const KEYS = Object.keys(OFFICERS) as Key[];
 
 let app: TestApp;
-let jpeg: Buffer;
 const who = {} as Record<Key, Officer>;
 /** an upload never attached, for follow-ups that are expected to be refused */
 let spareUpload: string;
@@ -149,23 +147,6 @@ async function act(o: Officer, ticket: string, body: Record<string, unknown>, st
   return res;
 }
 
-async function upload(o: Officer): Promise<string> {
-  const boundary = "----aspirasiRoles";
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tl.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
-    jpeg,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const res = await app.server.inject({
-    method: "POST",
-    url: "/api/v1/uploads",
-    payload,
-    headers: { cookie: o.cookie, "x-csrf-token": o.csrf, "content-type": `multipart/form-data; boundary=${boundary}` },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return (res.json() as { id: string }).id;
-}
-
 interface OfficerView {
   state: State;
   holdingUnit: { id: string };
@@ -205,7 +186,7 @@ async function bodyFor(action: Action, f: Fixture, actor: Officer, forSuccess: b
     case "assign":
       return { action, assignee: who[f.targets.assign ?? "ppsu"].id };
     case "submit_follow_up":
-      return { action, note: "Sudah diperbaiki", publicComment: "Sudah diperbaiki", photos: [forSuccess ? await upload(actor) : spareUpload] };
+      return { action, note: "Sudah diperbaiki", publicComment: "Sudah diperbaiki", photos: [forSuccess ? await uploadPhoto(app, actor) : spareUpload] };
     case "validate":
       return { action, publicComment: "Tervalidasi" };
     case "reject_follow_up":
@@ -244,7 +225,7 @@ async function build(state: State): Promise<string> {
     }
     case "awaiting_validation": {
       const t = await build("in_progress");
-      await act(who.ppsu, t, { action: "submit_follow_up", note: "Lubang ditambal", photos: [await upload(who.ppsu)] });
+      await act(who.ppsu, t, { action: "submit_follow_up", note: "Lubang ditambal", photos: [await uploadPhoto(app, who.ppsu)] });
       return t;
     }
     case "follow_up_rejected": {
@@ -306,12 +287,11 @@ const sorted = (xs: readonly string[]) => [...xs].sort();
 
 beforeAll(async () => {
   app = await startTestApp();
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#456" } }).jpeg().toBuffer();
   const officers = await Promise.all(KEYS.map((k) => (k === "admin" ? app.admin() : app.officer(OFFICERS[k].role, OFFICERS[k].unit, k))));
   KEYS.forEach((k, i) => {
     who[k] = officers[i]!;
   });
-  spareUpload = await upload(who.admin);
+  spareUpload = await uploadPhoto(app, who.admin);
 });
 
 afterAll(async () => {
@@ -464,17 +444,7 @@ describe("executive: read-only", () => {
   // Expected 403 FORBIDDEN and nothing stored. Fix: refuse role "executive" as the walk-in route does.
   it("an executive cannot upload files", async () => {
     const before = (await app.running.ctx.pool.query<{ n: number }>("select count(*)::int as n from uploads")).rows[0]?.n;
-    const boundary = "----aspirasiExec";
-    const res = await app.server.inject({
-      method: "POST",
-      url: "/api/v1/uploads",
-      payload: Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
-        jpeg,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]),
-      headers: { cookie: who.exec.cookie, "x-csrf-token": who.exec.csrf, "content-type": `multipart/form-data; boundary=${boundary}` },
-    });
+    const res = await postPhoto(app, who.exec, "x.jpg");
     expect(res.statusCode, res.body).toBe(403);
     expect((await app.running.ctx.pool.query<{ n: number }>("select count(*)::int as n from uploads")).rows[0]?.n).toBe(before);
   });
@@ -507,7 +477,7 @@ describe("PPSU crews", () => {
     expect(await eventCount(t)).toBe(before);
     // a kelurahan officer may still be assigned and do it
     await act(who.lurah, t, { action: "assign", assignee: who.lurah.id });
-    await act(who.lurah, t, { action: "submit_follow_up", note: "Lampu diganti", photos: [await upload(who.lurah)] });
+    await act(who.lurah, t, { action: "submit_follow_up", note: "Lampu diganti", photos: [await uploadPhoto(app, who.lurah)] });
   });
 
   // Regression (was a bug, fixed): submit_follow_up (src/domain/report-lifecycle.ts:317-320, permitted() "holder_or_assignee")
@@ -527,7 +497,7 @@ describe("PPSU crews", () => {
     expect((await put(false)).statusCode).toBe(200);
     try {
       expect((await view(t, who.ppsu)).allowedActions).not.toContain("submit_follow_up");
-      await act(who.ppsu, t, { action: "submit_follow_up", note: "x", photos: [await upload(who.ppsu)] }, 403);
+      await act(who.ppsu, t, { action: "submit_follow_up", note: "x", photos: [await uploadPhoto(app, who.ppsu)] }, 403);
     } finally {
       expect((await put(true)).statusCode).toBe(200);
     }
@@ -539,7 +509,7 @@ describe("supervisors and validators act within their area", () => {
     const gambirDone = await build("done");
     const kotaTua = await submit({ description: "Fasilitas rusak", lat: PLACES.kotaTua.lat, lon: PLACES.kotaTua.lon, category: "fasilitas_kelurahan" });
     await act(who.lurahOther, kotaTua, { action: "take_up" });
-    await act(who.lurahOther, kotaTua, { action: "submit_follow_up", note: "Diperbaiki", photos: [await upload(who.lurahOther)] });
+    await act(who.lurahOther, kotaTua, { action: "submit_follow_up", note: "Diperbaiki", photos: [await uploadPhoto(app, who.lurahOther)] });
     const valKotaTua = await app.officer("validator", "kec-31.73.03");
     await act(valKotaTua, kotaTua, { action: "validate" });
 
@@ -562,13 +532,13 @@ describe("supervisors and validators act within their area", () => {
     // A follow-up of the sub-office: its own validator or the agency above it, not the kecamatan's.
     const t = await submit(jalanRusak);
     await act(who.sudin, t, { action: "take_up" });
-    await act(who.sudin, t, { action: "submit_follow_up", note: "Ditambal", photos: [await upload(who.sudin)] });
+    await act(who.sudin, t, { action: "submit_follow_up", note: "Ditambal", photos: [await uploadPhoto(app, who.sudin)] });
     const agencyValidator = await app.officer("validator", "dinas-bina-marga");
     const otherSudinValidator = await app.officer("validator", "dinas-bina-marga@31.74");
     for (const v of [who.valKec, who.valOther, otherSudinValidator]) await act(v, t, { action: "validate" }, 403);
     expect((await view(t, agencyValidator)).allowedActions).toEqual(expect.arrayContaining(["validate", "reject_follow_up"]));
     await act(who.valSudin, t, { action: "reject_follow_up", reason: "Kurang jelas" });
-    await act(who.sudin, t, { action: "submit_follow_up", note: "Ditambal ulang", photos: [await upload(who.sudin)] });
+    await act(who.sudin, t, { action: "submit_follow_up", note: "Ditambal ulang", photos: [await uploadPhoto(app, who.sudin)] });
     await act(agencyValidator, t, { action: "validate" });
     expect((await view(t)).state).toBe("done");
 
@@ -588,7 +558,7 @@ describe("supervisors and validators act within their area", () => {
     await act(who.admin, t, { action: "accept_coordination" });
     await act(who.admin, t, { action: "dispose", unit: GAMBIR });
     await act(who.admin, t, { action: "refuse_coordination", reason: "Kembali" });
-    await act(who.admin, t, { action: "submit_follow_up", note: "Selesai", photos: [await upload(who.admin)] });
+    await act(who.admin, t, { action: "submit_follow_up", note: "Selesai", photos: [await uploadPhoto(app, who.admin)] });
     // The four-eyes rule: someone else validates the administrator's own follow-up.
     await act(who.admin, t, { action: "validate" }, 403);
     await act(who.admin, t, { action: "reject_follow_up", reason: "x" }, 403);

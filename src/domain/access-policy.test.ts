@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { actsFor, canAdminister, canSeeReport, inRegion, readScope, ROLES, type Actor, type ReadScope, type Role } from "./access-policy.ts";
 import type { Report } from "./report.ts";
-import {
-  DBM,
-  KEC_KJ,
-  KEL_GAMBIR,
-  KEL_KJ,
-  KEL_SU,
-  KOTA_JB,
-  KOTA_JP,
-  PAM,
-  SATPOL,
-  SUDIN_JB,
-  SUDIN_JP,
-  TRIAGE,
-  jakartaUnits,
-} from "./test-fixtures.ts";
+import { DBM, KEC_KJ, KEL_GAMBIR, KEL_KJ, KEL_SU, KOTA_JB, KOTA_JP, PAM, SATPOL, SUDIN_JB, SUDIN_JP, TRIAGE, jakartaUnits } from "./test-fixtures.ts";
 
 // ---- fixture: a slice of DKI Jakarta (shared, see test-fixtures.ts) -------------------------
 

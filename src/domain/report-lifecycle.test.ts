@@ -23,25 +23,7 @@ import {
   type ReportState,
   type Unit,
 } from "./report.ts";
-import {
-  DBM,
-  KEC_GAMBIR,
-  KEC_KJ,
-  KEL_GAMBIR,
-  KEL_KJ,
-  KEL_SU,
-  KOTA_JB,
-  KOTA_JP,
-  PAM,
-  PROV,
-  SATPOL,
-  SUDIN_JB,
-  SUDIN_JP,
-  TRIAGE,
-  category,
-  jakartaSlice,
-  unit,
-} from "./test-fixtures.ts";
+import { DBM, KEC_GAMBIR, KEC_KJ, KEL_GAMBIR, KEL_KJ, KEL_SU, KOTA_JB, KOTA_JP, PAM, PROV, SATPOL, SUDIN_JB, SUDIN_JP, TRIAGE, category, jakartaSlice, unit } from "./test-fixtures.ts";
 import { buildUnitDirectory } from "./units.ts";
 
 // ---- fixture: a slice of DKI Jakarta (shared, see test-fixtures.ts) plus an inactive agency ---

@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Category, ReportKind, Unit } from "./report.ts";
 import { routeReport, type RoutingDecision } from "./routing.ts";
-import {
-  DBM,
-  KEC_GAMBIR,
-  KEC_KJ,
-  KEL_GAMBIR,
-  KEL_KJ,
-  KEL_SU,
-  KOTA_JB,
-  PAM,
-  PROV,
-  SATPOL,
-  SUDIN_JB,
-  SUDIN_JP,
-  TRIAGE,
-  category,
-  jakartaSlice,
-  jakartaUnits,
-  unit,
-} from "./test-fixtures.ts";
+import { DBM, KEC_GAMBIR, KEC_KJ, KEL_GAMBIR, KEL_KJ, KEL_SU, KOTA_JB, PAM, PROV, SATPOL, SUDIN_JB, SUDIN_JP, TRIAGE, category, jakartaSlice, jakartaUnits, unit } from "./test-fixtures.ts";
 import { buildUnitDirectory, kotaCodeOf, type UnitDirectory } from "./units.ts";
 
 // ---- fixture: a slice of DKI Jakarta (shared, see test-fixtures.ts) -------------------------
