@@ -54,6 +54,7 @@ async function readPart(part: Multipart, fields: Record<string, unknown>, photos
 }
 
 export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const serialized = new WeakMap<object, string>();
   return async (app) => {
     app.post("/api/v1/public/reports", {
       schema: {
@@ -81,7 +82,13 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get("/api/v1/public/reports/:ticket", {
       schema: { tags: ["public"], summary: "Track a report by ticket (no personal data)", params: ticketParam, querystring: langQuery },
-    }, async (request) => getPublicReport(ctx, request.params.ticket, languageOf(request)));
+    }, async (request, reply) => {
+      const view = await getPublicReport(ctx, request.params.ticket, languageOf(request));
+      // Cached views are the same object until the report changes: serialize each once.
+      let json = serialized.get(view);
+      if (json === undefined) serialized.set(view, (json = JSON.stringify(view)));
+      return reply.type("application/json; charset=utf-8").send(json);
+    });
 
     app.post("/api/v1/public/reports/:ticket/disputes", {
       schema: { tags: ["public"], summary: "Dispute the follow-up of a done report (reopens it)", params: ticketParam, body: disputeSchema },
