@@ -2,7 +2,9 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdmin } from "./app/auth.ts";
 import { createAppContext, type AppContext } from "./app/context.ts";
+import type { ConnectorRegistry } from "./app/inbound.ts";
 import type { SenderRegistry } from "./app/outbound.ts";
+import { connectorsFromEnv } from "./channels/registry.ts";
 import type { Config } from "./config.ts";
 import { buildServer } from "./http/server.ts";
 import { FsBlobStore } from "./store/blob-store.ts";
@@ -31,7 +33,10 @@ export async function prepareDatabase(db: Database, deploymentDir: string) {
 }
 
 /** Starts the product: API, worker, or both in one process. */
-export async function boot(config: Config, opts: { senders?: SenderRegistry; now?: () => Date; listen?: boolean } = {}): Promise<Running> {
+export async function boot(
+  config: Config,
+  opts: { senders?: SenderRegistry; connectors?: ConnectorRegistry; now?: () => Date; listen?: boolean } = {},
+): Promise<Running> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await prepareDatabase(db, config.deploymentDir ?? defaultDeploymentDir());
@@ -42,13 +47,16 @@ export async function boot(config: Config, opts: { senders?: SenderRegistry; now
   const ctx = createAppContext({ pool: db.pool, blobs: new FsBlobStore(path.join(config.dataDir, "blobs")), publicBaseUrl: config.publicBaseUrl, now: opts.now });
   const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
   const senders: SenderRegistry = opts.senders ?? new Map();
-  const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, config.workerConcurrency);
+  const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);
+  const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, connectors, config.workerConcurrency);
   let server: FastifyInstance | null = null;
   let url: string | null = null;
   if (config.role !== "worker") {
     server = await buildServer(ctx, {
       logger: config.logRequests,
       secureCookies: config.publicBaseUrl.startsWith("https://"),
+      connectors,
+      publicBaseUrl: config.publicBaseUrl,
       health: async () => {
         return { database: db.embedded ? "pglite" : "postgresql", migrations: await appliedMigrations(db.pool) };
       },

@@ -14,6 +14,8 @@ export interface Config {
   workerConcurrency: number;
   role: "all" | "api" | "worker";
   logRequests: boolean;
+  /** the environment itself, for channel connectors that read their own settings */
+  env: NodeJS.ProcessEnv;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
@@ -33,5 +35,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     workerConcurrency: Number(env.WORKER_CONCURRENCY ?? 4),
     role: roleArg,
     logRequests: env.LOG_REQUESTS === "1",
+    env,
   };
 }

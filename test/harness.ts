@@ -8,6 +8,7 @@ import { expect, inject } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { hashPassword } from "../src/app/auth.ts";
 import type { SenderRegistry } from "../src/app/outbound.ts";
+import type { ConnectorRegistry } from "../src/app/inbound.ts";
 import { boot, type Running } from "../src/boot.ts";
 import { loadConfig } from "../src/config.ts";
 import type { Role } from "../src/domain/access-policy.ts";
@@ -70,7 +71,7 @@ export interface Officer {
  * Boots the whole product in-process on a fresh copy of the database; requests go through
  * fastify's inject (no port). The worker runs only when asked for.
  */
-export async function startTestApp(opts: { worker?: boolean; senders?: SenderRegistry; now?: Date } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { worker?: boolean; senders?: SenderRegistry; connectors?: ConnectorRegistry; now?: Date } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aspirasi-test-"));
   const clock: { now: Date | null } = { now: opts.now ?? null };
@@ -78,7 +79,7 @@ export async function startTestApp(opts: { worker?: boolean; senders?: SenderReg
     { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2" },
     [`--role=${opts.worker ? "all" : "api"}`],
   );
-  const running = await boot(config, { senders: opts.senders, now: () => (clock.now ? new Date(clock.now) : new Date()), listen: false });
+  const running = await boot(config, { senders: opts.senders, connectors: opts.connectors ?? new Map(), now: () => (clock.now ? new Date(clock.now) : new Date()), listen: false });
   const server = running.server!;
   let adminOfficer: Officer | null = null;
 

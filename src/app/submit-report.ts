@@ -6,6 +6,7 @@ import { localDateOf } from "../domain/sla-clock.ts";
 import { formatTicket } from "../domain/ticket.ts";
 import { normalizeEmail, normalizePhone, type CitizenContact } from "../store/citizens.store.ts";
 import { insertNewReport, type ReportIntake } from "../store/report-intake.store.ts";
+import type { Queryable } from "../store/db.ts";
 import type { AppContext } from "./context.ts";
 import { checkPhotos, discardBlobs, storePhotoBlobs } from "./uploads.ts";
 
@@ -23,6 +24,10 @@ export interface SubmitReportInput {
   language?: Language;
   /** an officer entering a walk-in or phone report */
   enteredByUserId?: string | null;
+  /** the sender's identity on a channel (phone, e-mail, handle, partner id) */
+  identity?: { kind: string; value: string; name?: string | null } | null;
+  /** extra data for the created event (the channel's message id, attachments to fetch) */
+  eventData?: Record<string, unknown>;
 }
 
 export interface SubmitReportResult {
@@ -38,6 +43,12 @@ export interface SubmitReportResult {
  * transaction. Photos are checked and stored before, so a bad photo writes nothing.
  */
 export async function submitReport(ctx: AppContext, input: SubmitReportInput): Promise<SubmitReportResult> {
+  const { ticket, state, language } = await intakeReport(ctx, ctx.pool, input);
+  return { ticket, state, label: STATE_LABEL[language][state], colour: STATE_COLOUR[state] };
+}
+
+/** The intake behind every channel; runs on the given connection (a channel job's transaction). */
+export async function intakeReport(ctx: AppContext, db: Queryable, input: SubmitReportInput) {
   const ref = await ctx.reference.get();
   const category = input.category ? ref.categories.get(input.category) : null;
   if (input.category && (!category || !category.active))
@@ -65,7 +76,7 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
   const enteredBy = input.enteredByUserId ?? null;
   const uploads = await storePhotoBlobs(ctx, photos, enteredBy);
   try {
-    await insertNewReport(ctx.pool, {
+    const stored = await insertNewReport(db, {
       report: {
         id: reportId,
         ticket,
@@ -90,7 +101,7 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
         // One event tells the arrival and where the automatic routing sent it, with the reason.
         { type: "created", unitId: routing.unit.id, fromState: null, toState: routing.state, fromUnitId: null, toUnitId: routing.unit.id,
           note: reason, publicComment: null, reason,
-          data: { channel: input.channel, photos: uploads.map((u) => u.id), routing: { automatic: true, kelurahanCode, category: category?.code ?? null } } },
+          data: { ...input.eventData, channel: input.channel, photos: uploads.map((u) => u.id), routing: { automatic: true, kelurahanCode, category: category?.code ?? null } } },
       ],
       unitNotifications: [{ unitId: routing.unit.id, template: "new_report", payload: { ticket } }],
       citizenMessages: [{
@@ -101,12 +112,11 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
       }],
       uploads,
     });
+    return { ticket, reportId, citizenId: stored.citizenId, state: routing.state, language };
   } catch (err) {
     await discardBlobs(ctx, uploads.flatMap((u) => [u.originalKey, u.publicKey]));
     throw err;
   }
-  const state = routing.state;
-  return { ticket, state, label: STATE_LABEL[language][state], colour: STATE_COLOUR[state] };
 }
 
 /** An officer enters a walk-in or phone report for a citizen; executives have read-only access. */
@@ -117,12 +127,14 @@ export async function enterReportForCitizen(ctx: AppContext, actor: Actor, input
 
 /** The citizen behind a contact: normalized identities to link by, details for a new record. */
 function citizenOf(input: SubmitReportInput, newId: string, language: Language): ReportIntake["citizen"] {
-  const c = input.contact;
-  if (!c || (!c.email && !c.phone)) return null;
-  const email = c.email ? normalizeEmail(c.email) : null;
-  const phone = c.phone ? normalizePhone(c.phone) : null;
+  const c = input.contact ?? {};
+  const id = input.identity;
+  const email = c.email ? normalizeEmail(c.email) : id?.kind === "email" ? normalizeEmail(id.value) : null;
+  const phone = c.phone ? normalizePhone(c.phone) : id?.kind === "phone" ? normalizePhone(id.value) : null;
   const identities: Array<[string, string]> = [];
   if (email) identities.push(["email", email]);
   if (phone) identities.push(["phone", phone]);
-  return { newId, name: c.name ?? null, email, phone, language, identities };
+  if (id && id.kind !== "email" && id.kind !== "phone") identities.push([id.kind, id.value]);
+  if (!identities.length) return null;
+  return { newId, name: c.name ?? id?.name ?? null, email, phone, language, identities };
 }

@@ -12,6 +12,8 @@ const TEXT: Record<Language, Record<CitizenTemplate, (p: Params) => string>> = {
     closed: (p) => `Laporan ${p.ticket} ditutup: ${closeText("id", p)}.`,
     dispute_accepted: (p) => `Sanggahan Anda atas laporan ${p.ticket} diterima; laporan dibuka kembali dan dikembalikan ke unit yang menindaklanjuti.`,
     reopened: (p) => `Laporan ${p.ticket} dibuka kembali untuk ditindaklanjuti ulang.`,
+    status_reply: (p) => `Status laporan ${p.ticket}: ${p.label}.${p.comment ? ` ${p.comment}` : ""}`,
+    unknown_ticket: (p) => `Nomor laporan ${p.ticket} tidak ditemukan. Periksa kembali nomor laporan Anda.`,
   },
   en: {
     received: (p) => `We received your report, number ${p.ticket}. Follow its status at ${p.url ?? "the Balai Warga portal"}.`,
@@ -21,6 +23,8 @@ const TEXT: Record<Language, Record<CitizenTemplate, (p: Params) => string>> = {
     closed: (p) => `Report ${p.ticket} was closed: ${closeText("en", p)}.`,
     dispute_accepted: (p) => `Your dispute of report ${p.ticket} was accepted; the report is reopened and back with the unit that handled it.`,
     reopened: (p) => `Report ${p.ticket} was reopened for further follow-up.`,
+    status_reply: (p) => `Status of report ${p.ticket}: ${p.label}.${p.comment ? ` ${p.comment}` : ""}`,
+    unknown_ticket: (p) => `Report number ${p.ticket} was not found. Please check the number.`,
   },
 };
 

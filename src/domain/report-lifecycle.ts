@@ -74,7 +74,9 @@ export type CitizenTemplate =
   | "done"
   | "closed"
   | "dispute_accepted"
-  | "reopened";
+  | "reopened"
+  | "status_reply"
+  | "unknown_ticket";
 export type UnitTemplate =
   | "new_report"
   | "report_rerouted"
@@ -86,7 +88,8 @@ export type UnitTemplate =
   | "follow_up_rejected"
   | "report_reopened"
   | "escalation"
-  | "sla_breached";
+  | "sla_breached"
+  | "citizen_message";
 
 export interface NewEvent {
   type: EventType;

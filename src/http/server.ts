@@ -11,6 +11,8 @@ import { adminRoutes, referenceRoutes } from "./routes/admin.routes.ts";
 import { authRoutes, reportRoutes } from "./routes/officer.routes.ts";
 import { publicRoutes } from "./routes/public.routes.ts";
 import { webRoutes } from "./routes/web.routes.ts";
+import { webhookRoutes } from "./routes/webhooks.routes.ts";
+import type { ConnectorRegistry } from "../app/inbound.ts";
 
 export interface ServerOptions {
   logger?: boolean;
@@ -18,6 +20,8 @@ export interface ServerOptions {
   /** resolves when the database is migrated and reachable */
   health: () => Promise<Record<string, unknown>>;
   bodyLimitBytes?: number;
+  connectors: ConnectorRegistry;
+  publicBaseUrl: string;
 }
 
 /** Builds the HTTP server: validate -> authorize -> call a use case -> present, with one error handler. */
@@ -86,6 +90,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   await app.register(referenceRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(adminRoutes(ctx));
+  await app.register(webhookRoutes(ctx, opts.connectors, opts.publicBaseUrl));
   await app.register(webRoutes());
   return app;
 }

@@ -28,6 +28,17 @@ export async function linkCitizen(tx: Queryable, contact: CitizenContact, newId:
   const identities: Array<[string, string]> = [];
   if (contact.email) identities.push(["email", normalizeEmail(contact.email)]);
   if (contact.phone) identities.push(["phone", normalizePhone(contact.phone)]);
+  return linkIdentities(tx, identities, contact, newId);
+}
+
+/** Links a sender known by a channel identity (phone, e-mail, handle, partner id) to a citizen. */
+export async function linkIdentity(tx: Queryable, identity: { kind: string; value: string; name?: string | null }, newId: () => string): Promise<string> {
+  const value = identity.kind === "email" ? normalizeEmail(identity.value) : identity.kind === "phone" || identity.kind === "whatsapp" ? normalizePhone(identity.value) : identity.value;
+  const contact = { name: identity.name ?? null, email: identity.kind === "email" ? value : null, phone: identity.kind === "phone" || identity.kind === "whatsapp" ? value : null };
+  return (await linkIdentities(tx, [[identity.kind, value]], contact, newId))!;
+}
+
+async function linkIdentities(tx: Queryable, identities: Array<[string, string]>, contact: CitizenContact, newId: () => string): Promise<string | null> {
   if (identities.length === 0) return null;
   const { rows } = await tx.query<{ citizen_id: string; merged_into: string | null }>(
     `select ci.citizen_id, c.merged_into from citizen_identities ci join citizens c on c.id = ci.citizen_id

@@ -1,6 +1,7 @@
 import type { Runner, TaskList } from "graphile-worker";
 import type { AppContext } from "../app/context.ts";
 import { drainOutbox } from "../app/deliver-outbox.ts";
+import { processInbound, type ConnectorRegistry } from "../app/inbound.ts";
 import type { SenderRegistry } from "../app/outbound.ts";
 import { sweepSla } from "../app/sla-sweep.ts";
 import { startQueue } from "../store/queue.ts";
@@ -19,23 +20,22 @@ export function taskList(ctx: AppContext): TaskList {
 }
 
 /**
- * The outbox relay: drains due messages in batches, polling briefly when idle. Several worker
- * processes can run it at once (rows are claimed with SKIP LOCKED).
+ * Runs a step over and over: again at once while it finds a full batch of work, else after a
+ * short pause. Several worker processes can run the same steps (work is claimed with SKIP LOCKED).
  */
-export function startRelay(ctx: AppContext, senders: SenderRegistry, opts: { idleMs?: number; batch?: number } = {}): Worker {
-  const idleMs = opts.idleMs ?? 250;
-  const batch = opts.batch ?? 50;
+export function startPoller(name: string, step: () => Promise<{ handled: number; batch: number }>, idleMs = 250): Worker {
   let stopped = false;
   let wake: (() => void) | null = null;
   const loop = (async () => {
     while (!stopped) {
-      let handled = 0;
+      let full = false;
       try {
-        handled = await drainOutbox(ctx, senders, batch);
+        const r = await step();
+        full = r.handled >= r.batch;
       } catch (err) {
-        console.error("[relay] drain failed:", err instanceof Error ? err.message : err);
+        console.error(`[${name}] failed:`, err instanceof Error ? err.message : err);
       }
-      if (handled < batch && !stopped) await new Promise<void>((resolve) => {
+      if (!full && !stopped) await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, idleMs);
       });
@@ -54,6 +54,7 @@ export async function startWorker(
   ctx: AppContext,
   db: { connectionString: string; embedded: boolean },
   senders: SenderRegistry,
+  connectors: ConnectorRegistry,
   concurrency = 4,
 ): Promise<Worker> {
   const runner: Runner = await startQueue({
@@ -63,9 +64,12 @@ export async function startWorker(
     taskList: taskList(ctx),
     crontab: "*/5 * * * * sla_sweep ?max=1&id=sla_sweep",
   });
-  const relay = startRelay(ctx, senders);
+  // The outbox relay sends what must leave; the inbound job turns stored webhooks into reports.
+  const relay = startPoller("relay", async () => ({ handled: await drainOutbox(ctx, senders, 50), batch: 50 }));
+  const inbound = startPoller("inbound", async () => ({ handled: await processInbound(ctx, connectors, 20), batch: 20 }));
   return {
     async stop() {
+      await inbound.stop();
       await relay.stop();
       await runner.stop();
     },

@@ -1,0 +1,164 @@
+import type { InboundMessage, SignedRequest, WebhookConnector } from "../channels/connector.ts";
+import { DomainError } from "../domain/errors.ts";
+import { projectForPortal } from "../domain/projection.ts";
+import { normalizeTicket } from "../domain/ticket.ts";
+import { linkIdentity } from "../store/citizens.store.ts";
+import { withTransaction, type Queryable } from "../store/db.ts";
+import {
+  claimPendingPayloads,
+  inboundMessageSeen,
+  markPayload,
+  recentOpenReportOfSender,
+  recordInboundMessage,
+  reportOfMessages,
+  storePayload,
+} from "../store/inbound.store.ts";
+import { enqueueOutbox, insertUnitNotifications } from "../store/outbox.store.ts";
+import { findReportById, findReportByTicket, insertEvents, listEvents } from "../store/reports.store.ts";
+import type { AppContext } from "./context.ts";
+import { intakeReport } from "./submit-report.ts";
+
+export type ConnectorRegistry = ReadonlyMap<string, WebhookConnector>;
+
+/** Channels whose replies carry no thread reference: a message from the same sender within this window continues the report. */
+const TIME_THREADED: Record<string, number> = { sms: 2 * 86_400_000, whatsapp: 2 * 86_400_000, facebook: 2 * 86_400_000 };
+
+/**
+ * The first step of every webhook: check the signature over the raw bytes, then store the raw
+ * payload durably. Only then is the request acknowledged; parsing happens in a job.
+ */
+export async function acceptWebhook(ctx: AppContext, connector: WebhookConnector, request: SignedRequest & { contentType: string }): Promise<{ stored: boolean }> {
+  if (!connector.verify(request)) throw new DomainError("UNAUTHENTICATED", `invalid ${connector.channel} signature`);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers)) if (typeof v === "string" && !/authorization|cookie/i.test(k)) headers[k] = v;
+  const stored = await storePayload(ctx.pool, { channel: connector.channel, body: request.rawBody, contentType: request.contentType, headers });
+  return { stored };
+}
+
+/**
+ * The inbound job: claims stored payloads, parses them with their channel's connector and turns
+ * each new message into a report or a thread entry, in one transaction per batch so a crash
+ * leaves nothing half done. A payload the connector cannot read is kept as malformed for
+ * inspection. Returns how many payloads it handled.
+ */
+export async function processInbound(ctx: AppContext, connectors: ConnectorRegistry, limit = 20): Promise<number> {
+  return withTransaction(ctx.pool, async (tx) => {
+    const payloads = await claimPendingPayloads(tx, limit);
+    for (const payload of payloads) {
+      const connector = connectors.get(payload.channel);
+      let messages: InboundMessage[];
+      try {
+        if (!connector) throw new Error(`no connector configured for channel ${payload.channel}`);
+        messages = connector.parse(payload.body, payload.contentType);
+      } catch (err) {
+        await markPayload(tx, payload.id, "malformed", errorText(err));
+        continue;
+      }
+      await tx.query("savepoint inbound_payload");
+      try {
+        for (const m of messages) await handleMessage(ctx, tx, payload.id, m);
+        await tx.query("release savepoint inbound_payload");
+        await markPayload(tx, payload.id, "processed", null);
+      } catch (err) {
+        // A message that cannot be handled must not block the others: keep it for inspection.
+        await tx.query("rollback to savepoint inbound_payload");
+        await markPayload(tx, payload.id, "malformed", `handling failed: ${errorText(err)}`);
+      }
+    }
+    return payloads.length;
+  });
+}
+
+async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, m: InboundMessage): Promise<void> {
+  if (await inboundMessageSeen(tx, m.channel, m.externalId)) return;
+  const record = (outcome: string, citizenId: string | null, reportId: string | null) =>
+    recordInboundMessage(tx, { channel: m.channel, externalId: m.externalId, payloadId, kind: m.kind, senderKind: m.sender.kind, senderValue: m.sender.value, citizenId, reportId, outcome });
+  if (m.kind === "ignored" || (!m.text.trim() && m.attachments.length === 0 && !m.location)) {
+    await record("ignored", null, null);
+    return;
+  }
+  const citizenId = await linkIdentity(tx, m.sender, ctx.newId);
+  if (m.kind === "status_request") {
+    await answerStatus(ctx, tx, m, citizenId, record);
+    return;
+  }
+  const existing = await findThread(tx, m, ctx.now());
+  if (existing) {
+    await appendToThread(ctx, tx, existing, m, citizenId);
+    await record("thread_appended", citizenId, existing);
+    return;
+  }
+  const created = await intakeReport(ctx, tx, {
+    description: (m.subject ? `${m.subject}\n\n${m.text}` : m.text).trim() || "(foto)",
+    kind: "pengaduan",
+    lat: m.location?.lat ?? null,
+    lon: m.location?.lon ?? null,
+    channel: m.channel,
+    channelRef: m.externalId,
+    identity: m.sender,
+    eventData: { externalId: m.externalId, attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })) },
+  });
+  await record("report_created", citizenId, created.reportId);
+}
+
+/** Which report a message continues: a ticket in it, a reply chain, or a recent conversation. */
+async function findThread(tx: Queryable, m: InboundMessage, now: Date): Promise<string | null> {
+  const ticket = m.thread.ticket ? normalizeTicket(m.thread.ticket) : null;
+  if (ticket) {
+    const report = await findReportByTicket(tx, ticket);
+    if (report) return report.id;
+  }
+  const chain = [m.thread.inReplyTo, ...(m.thread.references ?? []), m.thread.externalReportId].filter((x): x is string => !!x);
+  const byChain = await reportOfMessages(tx, m.channel, chain);
+  if (byChain) return byChain;
+  const window = TIME_THREADED[m.channel];
+  if (window) return recentOpenReportOfSender(tx, m.channel, m.sender.value, new Date(now.getTime() - window));
+  return null;
+}
+
+async function appendToThread(ctx: AppContext, tx: Queryable, reportId: string, m: InboundMessage, citizenId: string): Promise<void> {
+  const report = await findReportById(tx, reportId);
+  if (!report) return;
+  const [eventId] = await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId }, [
+    { type: "message_in", unitId: report.holdingUnitId, fromState: null, toState: null, fromUnitId: null, toUnitId: null, note: null,
+      publicComment: null, reason: null,
+      data: { channel: m.channel, externalId: m.externalId, text: m.text, subject: m.subject ?? null,
+        attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })), location: m.location ?? null } },
+  ], ctx.now());
+  await insertUnitNotifications(tx, [{ unitId: report.holdingUnitId, reportId: report.id, eventId: eventId ?? null, template: "citizen_message", payload: { ticket: report.ticket, channel: m.channel } }]);
+}
+
+/** "CEK <ticket>": the status is answered on the channel the question came from. */
+async function answerStatus(
+  ctx: AppContext,
+  tx: Queryable,
+  m: InboundMessage,
+  citizenId: string,
+  record: (outcome: string, citizenId: string | null, reportId: string | null) => Promise<boolean>,
+): Promise<void> {
+  const ticket = m.thread.ticket ? normalizeTicket(m.thread.ticket) : null;
+  const report = ticket ? await findReportByTicket(tx, ticket) : null;
+  const ref = await ctx.reference.get();
+  let params: Record<string, string | number | null> = { ticket: ticket ?? m.thread.ticket ?? "" };
+  let template = "unknown_ticket";
+  if (report) {
+    const portal = projectForPortal({ report, events: await listEvents(tx, report.id), units: (id) => ref.units.get(id), language: "id" });
+    params = { ticket: report.ticket, label: portal.label, comment: portal.statusComment };
+    template = "status_reply";
+  }
+  await enqueueOutbox(tx, [{
+    reportId: report?.id ?? null,
+    eventId: null,
+    kind: "citizen_message",
+    channel: m.channel,
+    recipient: { citizenId, identity: m.sender },
+    template,
+    payload: params,
+    idempotencyKey: `${m.channel}:${m.externalId}:status`,
+  }]);
+  await record("status_answered", citizenId, report?.id ?? null);
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500);
+}

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import type { Queryable } from "./db.ts";
+
+export interface StoredPayload {
+  id: number;
+  channel: string;
+  body: Buffer;
+  contentType: string;
+  attempts: number;
+}
+
+/**
+ * Stores a webhook's raw bytes durably before it is acknowledged. The same bytes twice are
+ * stored once; returns false for such a redelivery.
+ */
+export async function storePayload(q: Queryable, p: { channel: string; body: Buffer; contentType: string; headers: Record<string, string> }): Promise<boolean> {
+  const hash = createHash("sha256").update(p.body).digest("hex");
+  const { rowCount } = await q.query(
+    `insert into inbound_payloads (channel, payload_hash, body, content_type, headers) values ($1, $2, $3, $4, $5)
+     on conflict (channel, payload_hash) do nothing`,
+    [p.channel, hash, p.body, p.contentType, JSON.stringify(p.headers)],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Claims pending payloads for this transaction; other workers skip them. */
+export async function claimPendingPayloads(tx: Queryable, limit: number): Promise<StoredPayload[]> {
+  const { rows } = await tx.query<{ id: number; channel: string; body: Buffer; content_type: string; attempts: number }>(
+    `select id, channel, body, content_type, attempts from inbound_payloads where status = 'pending'
+     order by id limit $1 for update skip locked`,
+    [limit],
+  );
+  return rows.map((r) => ({ id: r.id, channel: r.channel, body: r.body, contentType: r.content_type, attempts: r.attempts }));
+}
+
+export async function markPayload(tx: Queryable, id: number, status: "processed" | "malformed", error: string | null): Promise<void> {
+  await tx.query(
+    "update inbound_payloads set status = $2, error = $3, attempts = attempts + 1, processed_at = now() where id = $1",
+    [id, status, error],
+  );
+}
+
+/**
+ * Records one inbound message once per (channel, external id); returns false when it was
+ * already recorded (the message came again, in this or another payload).
+ */
+export async function recordInboundMessage(
+  tx: Queryable,
+  m: { channel: string; externalId: string; payloadId: number; kind: string; senderKind: string; senderValue: string; citizenId: string | null; reportId: string | null; outcome: string },
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `insert into inbound_messages (channel, external_id, payload_id, kind, sender_kind, sender_value, citizen_id, report_id, outcome)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9) on conflict (channel, external_id) do nothing`,
+    [m.channel, m.externalId, m.payloadId, m.kind, m.senderKind, m.senderValue, m.citizenId, m.reportId, m.outcome],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function inboundMessageSeen(q: Queryable, channel: string, externalId: string): Promise<boolean> {
+  const { rowCount } = await q.query("select 1 from inbound_messages where channel = $1 and external_id = $2", [channel, externalId]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** The report an earlier message of the same conversation belongs to (reply chains, e-mail References). */
+export async function reportOfMessages(q: Queryable, channel: string, externalIds: string[]): Promise<string | null> {
+  if (!externalIds.length) return null;
+  const { rows } = await q.query<{ report_id: string }>(
+    `select report_id from inbound_messages where channel = $1 and external_id = any($2::text[]) and report_id is not null
+     order by id desc limit 1`,
+    [channel, externalIds],
+  );
+  return rows[0]?.report_id ?? null;
+}
+
+/** The sender's latest still-open report on this channel since an instant (SMS/WhatsApp replies thread by time). */
+export async function recentOpenReportOfSender(q: Queryable, channel: string, senderValue: string, since: Date): Promise<string | null> {
+  const { rows } = await q.query<{ report_id: string }>(
+    `select m.report_id from inbound_messages m join reports r on r.id = m.report_id
+     where m.channel = $1 and m.sender_value = $2 and m.created_at >= $3 and r.state not in ('done', 'closed')
+     order by m.id desc limit 1`,
+    [channel, senderValue, since],
+  );
+  return rows[0]?.report_id ?? null;
+}
+
+export async function payloadCounts(q: Queryable): Promise<Record<string, number>> {
+  const { rows } = await q.query<{ status: string; n: number }>("select status, count(*)::int as n from inbound_payloads group by status");
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
