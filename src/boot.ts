@@ -2,9 +2,11 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdmin } from "./app/auth.ts";
 import { createAppContext, type AppContext } from "./app/context.ts";
-import type { ConnectorRegistry } from "./app/inbound.ts";
+
 import type { SenderRegistry } from "./app/outbound.ts";
 import { connectorsFromEnv } from "./channels/registry.ts";
+import { startSmtpListener, type SmtpListener } from "./channels/email/smtp-listener.ts";
+import { acceptRawPayload, type ConnectorRegistry } from "./app/inbound.ts";
 import type { Config } from "./config.ts";
 import { buildServer } from "./http/server.ts";
 import { FsBlobStore } from "./store/blob-store.ts";
@@ -21,6 +23,7 @@ export interface Running {
   worker: Worker | null;
   url: string | null;
   firstAdmin: { email: string; password: string | null } | null;
+  smtp: SmtpListener | null;
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,11 @@ export async function boot(
   const senders: SenderRegistry = opts.senders ?? new Map();
   const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);
   const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, connectors, config.workerConcurrency);
+  let smtp: SmtpListener | null = null;
+  if (config.role !== "worker" && config.smtpPort !== 0 && connectors.has("email")) {
+    smtp = await startSmtpListener({ port: config.smtpPort, store: async (raw) => void (await acceptRawPayload(ctx, "email", raw, "message/rfc822")) })
+      .catch((err: Error) => (console.error(`[smtp] not listening on ${config.smtpPort}: ${err.message}`), null));
+  }
   let server: FastifyInstance | null = null;
   let url: string | null = null;
   if (config.role !== "worker") {
@@ -73,7 +81,9 @@ export async function boot(
     worker,
     url,
     firstAdmin,
+    smtp,
     async stop() {
+      await smtp?.close();
       await server?.close();
       await worker?.stop();
       await db.close();

@@ -35,6 +35,11 @@ export async function acceptWebhook(ctx: AppContext, connector: WebhookConnector
   return { stored };
 }
 
+/** A channel without signatures (SMTP, pollers) hands over raw bytes it has already accepted. */
+export async function acceptRawPayload(ctx: AppContext, channel: string, body: Buffer, contentType: string): Promise<{ stored: boolean }> {
+  return { stored: await storePayload(ctx.pool, { channel, body, contentType, headers: {} }) };
+}
+
 /**
  * The inbound job: claims stored payloads, parses them with their channel's connector and turns
  * each new message into a report or a thread entry, in one transaction per batch so a crash
@@ -49,7 +54,7 @@ export async function processInbound(ctx: AppContext, connectors: ConnectorRegis
       let messages: InboundMessage[];
       try {
         if (!connector) throw new Error(`no connector configured for channel ${payload.channel}`);
-        messages = connector.parse(payload.body, payload.contentType);
+        messages = await connector.parse(payload.body, payload.contentType);
       } catch (err) {
         await markPayload(tx, payload.id, "malformed", errorText(err));
         continue;

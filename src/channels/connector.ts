@@ -72,7 +72,9 @@ export interface WebhookConnector {
   /** True when the request carries a valid signature over its raw bytes. */
   verify(request: SignedRequest): boolean;
   /** The messages in one raw payload; throws on a payload it cannot read (stored as malformed). */
-  parse(rawBody: Buffer, contentType: string): InboundMessage[];
+  parse(rawBody: Buffer, contentType: string): InboundMessage[] | Promise<InboundMessage[]>;
+  /** The answer to a subscription challenge (Graph verify, Twitter CRC), or null when refused. */
+  challenge?(query: Record<string, unknown>): string | Record<string, unknown> | null;
 }
 
 /** Finds a ticket number in free text ("CEK JKT-260412-0073", "re: laporan jkt 260412 0073"). */

@@ -28,6 +28,23 @@ export function webhookRoutes(ctx: AppContext, connectors: ConnectorRegistry, pu
       return c;
     };
 
+    // Graph (Facebook, WhatsApp) verify challenges and the Twitter CRC: answered from the connector.
+    for (const channel of ["facebook", "whatsapp", "twitter"] as const) {
+      app.get(`/webhooks/${channel}`, {
+        schema: { tags: ["channels"], summary: `${channel} subscription challenge` },
+      }, async (request, reply) => {
+        const answer = connector(channel).challenge?.((request.query ?? {}) as Record<string, unknown>) ?? null;
+        if (answer === null) throw new DomainError("FORBIDDEN", "challenge refused");
+        return typeof answer === "string" ? reply.type("text/plain; charset=utf-8").send(answer) : answer;
+      });
+      app.post(`/webhooks/${channel}`, {
+        schema: { tags: ["channels"], summary: `${channel} webhook (signed; acknowledged once stored)` },
+      }, async (request) => {
+        await acceptWebhook(ctx, connector(channel), signed(request));
+        return { ok: true };
+      });
+    }
+
     app.post("/webhooks/sms", {
       schema: { tags: ["channels"], summary: "Twilio-compatible SMS webhook (X-Twilio-Signature); answers empty TwiML once stored" },
     }, async (request, reply) => {
