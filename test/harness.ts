@@ -49,6 +49,8 @@ export const ADMIN = { email: "admin@test.local", password: "admin-password-123"
 export interface TestApp {
   running: Running;
   server: FastifyInstance;
+  /** the test's own database, for other processes of the product */
+  databaseUrl: string;
   /** the clock seen by the product: real time unless a test sets it */
   clock: { now: Date | null };
   officer(role: Role, unitId: string | null, name?: string): Promise<Officer>;
@@ -94,6 +96,7 @@ export async function startTestApp(opts: { worker?: boolean; senders?: SenderReg
   const app: TestApp = {
     running,
     server,
+    databaseUrl: db.url,
     clock,
     async officer(role, unitId, name) {
       const email = `${role}.${randomBytes(3).toString("hex")}@test.local`;
