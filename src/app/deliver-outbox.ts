@@ -36,7 +36,7 @@ export async function drainOutbox(ctx: AppContext, senders: SenderRegistry, limi
 async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistry, row: OutboxRow): Promise<DeliveryOutcome> {
   const now = ctx.now();
   const citizen = row.recipient.citizenId ? await findCitizen(tx, String(row.recipient.citizenId)) : null;
-  const sender = senders.get(row.channel);
+  const sender = citizen ? senderFor(senders, row.channel, citizen) : undefined;
   if (!citizen || !sender) {
     await markOutbox(tx, row.id, "skipped", citizen ? `no connector configured for channel ${row.channel}` : "citizen not found", now);
     return "skipped";
@@ -69,6 +69,15 @@ async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistr
     await markOutbox(tx, row.id, "dead", message, now);
     return "dead";
   }
+}
+
+/** Channels without a conversation of their own (the portal, an officer's entry) answer by e-mail, else SMS. */
+const ANSWER_ELSEWHERE = new Set(["portal", "walk_in", "phone", "open311"]);
+
+function senderFor(senders: SenderRegistry, channel: string, citizen: { email: string | null; phone: string | null }) {
+  const own = senders.get(channel);
+  if (own || !ANSWER_ELSEWHERE.has(channel)) return own;
+  return (citizen.email ? senders.get("email") : undefined) ?? (citizen.phone ? senders.get("sms") : undefined);
 }
 
 /** An administrator sends a dead-lettered message again. */
