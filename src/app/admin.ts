@@ -13,6 +13,8 @@ import {
   type UnitInput,
 } from "../store/reference.store.ts";
 import { findUserByEmail, findUserById, insertUser, listUsers, updateUser } from "../store/users.store.ts";
+import { citizenIdentities, mergeCitizens } from "../store/citizens.store.ts";
+import { withTransaction } from "../store/db.ts";
 import { hashPassword } from "./auth.ts";
 import type { AppContext } from "./context.ts";
 
@@ -132,4 +134,13 @@ export async function notificationsFor(ctx: AppContext, actor: Actor) {
   if (!actor.unitId) return [];
   const unitIds = ref.units.all().filter((u) => ref.units.isWithin(u.id, actor.unitId!)).map((u) => u.id);
   return listUnitNotifications(ctx.pool, unitIds, 100);
+}
+
+/** One person wrote from two identities that were not linked: an officer merges the two citizen records. */
+export async function mergeCitizenRecords(ctx: AppContext, actor: Actor, fromId: string, intoId: string) {
+  if (actor.role !== "jsc_admin" && actor.role !== "kelurahan_officer" && actor.role !== "agency_officer")
+    throw new DomainError("FORBIDDEN", "this role may not merge citizens");
+  const merged = await withTransaction(ctx.pool, (tx) => mergeCitizens(tx, fromId, intoId));
+  if (!merged) throw new DomainError("VALIDATION_FAILED", "both citizens must exist, be different and not already merged");
+  return { citizenId: intoId, identities: await citizenIdentities(ctx.pool, intoId) };
 }

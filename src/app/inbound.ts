@@ -17,6 +17,7 @@ import { enqueueOutbox, insertUnitNotifications } from "../store/outbox.store.ts
 import { findReportById, findReportByTicket, insertEvents, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import { intakeReport } from "./submit-report.ts";
+import { applyDispute } from "./transition-report.ts";
 
 export type ConnectorRegistry = ReadonlyMap<string, WebhookConnector>;
 
@@ -88,6 +89,11 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     return;
   }
   const existing = await findThread(tx, m, ctx.now());
+  if (m.kind === "rating") {
+    await handleRating(ctx, tx, existing, m, citizenId);
+    await record(existing ? "rating_recorded" : "ignored", citizenId, existing);
+    return;
+  }
   if (existing) {
     await appendToThread(ctx, tx, existing, m, citizenId);
     await record("thread_appended", citizenId, existing);
@@ -131,6 +137,32 @@ async function appendToThread(ctx: AppContext, tx: Queryable, reportId: string, 
         attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })), location: m.location ?? null } },
   ], ctx.now());
   await insertUnitNotifications(tx, [{ unitId: report.holdingUnitId, reportId: report.id, eventId: eventId ?? null, template: "citizen_message", payload: { ticket: report.ticket, channel: m.channel } }]);
+}
+
+/** Ratings 1-2 of a done report dispute its follow-up (in Jakarta the rating drives reopen); the others are recorded. */
+const DISPUTING_RATING = 2;
+
+async function handleRating(ctx: AppContext, tx: Queryable, reportId: string | null, m: InboundMessage, citizenId: string): Promise<void> {
+  if (!reportId) return;
+  const report = await findReportById(tx, reportId, { forUpdate: true });
+  if (!report) return;
+  const rating = m.rating ?? null;
+  if (rating !== null && rating <= DISPUTING_RATING && report.state === "done") {
+    await tx.query("savepoint rating_dispute");
+    try {
+      await applyDispute(ctx, tx, report, citizenId, m.text.trim() || `Rating ${rating} dari ${m.channel}`, m.channel);
+      await tx.query("release savepoint rating_dispute");
+      return;
+    } catch (err) {
+      // Not disputable (window passed, policy): the rating is still recorded below.
+      await tx.query("rollback to savepoint rating_dispute");
+      if (!(err instanceof DomainError)) throw err;
+    }
+  }
+  await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId }, [
+    { type: "message_in", unitId: report.holdingUnitId, fromState: null, toState: null, fromUnitId: null, toUnitId: null, note: null,
+      publicComment: null, reason: null, data: { channel: m.channel, externalId: m.externalId, rating, text: m.text } },
+  ], ctx.now());
 }
 
 /** "CEK <ticket>": the status is answered on the channel the question came from. */

@@ -1,10 +1,10 @@
 import { canSeeReport, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { allowedActions, decide, decideDispute, type TransitionCommand } from "../domain/report-lifecycle.ts";
-import { STATE_COLOUR, STATE_LABEL, type Language } from "../domain/report.ts";
+import { STATE_COLOUR, STATE_LABEL, type Language, type Report } from "../domain/report.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import { findCitizenByContact, linkCitizen, type CitizenContact } from "../store/citizens.store.ts";
-import { withTransaction } from "../store/db.ts";
+import { withTransaction, type Queryable } from "../store/db.ts";
 import { addSupport, findReportByTicket, insertEvents, updateReport } from "../store/reports.store.ts";
 import { attachUploads, findUploads } from "../store/uploads.store.ts";
 import { findUserById } from "../store/users.store.ts";
@@ -84,15 +84,26 @@ export async function disputeReport(ctx: AppContext, ticket: string, input: { re
     const category = report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null;
     // Only the reporter may dispute some categories: link the contact without creating a citizen then.
     const citizenId = category?.disputePolicy === "any_citizen" ? await linkCitizen(tx, input.contact, ctx.newId) : await findCitizenByContact(tx, input.contact);
-    const now = ctx.now();
-    const decision = decideDispute(report, { reason: input.reason, citizenId }, { now, units: ref.units, category, deadlines: ref.deadlines });
-    if (!decision.ok) throw decision.error;
-    const updated = await updateReport(tx, report, decision.value.patch, now);
-    const eventIds = await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId }, decision.value.events.map((e) =>
-      e.type === "disputed" ? { ...e, data: { ...e.data, channel: input.channel ?? "portal" } } : e), now);
-    await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
+    const updated = await applyDispute(ctx, tx, report, citizenId, input.reason, input.channel ?? "portal");
     return present(updated, ref.deployment.defaultLanguage);
   });
+}
+
+/**
+ * A dispute inside the caller's transaction (the report row is locked by the caller): the rules
+ * decide, and the reopen, its events and messages are written. Throws the rule's error when refused.
+ */
+export async function applyDispute(ctx: AppContext, tx: Queryable, report: Report, citizenId: string | null, reason: string, channel: string): Promise<Report> {
+  const ref = await ctx.reference.get();
+  const category = report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null;
+  const now = ctx.now();
+  const decision = decideDispute(report, { reason, citizenId }, { now, units: ref.units, category, deadlines: ref.deadlines });
+  if (!decision.ok) throw decision.error;
+  const updated = await updateReport(tx, report, decision.value.patch, now);
+  const eventIds = await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId }, decision.value.events.map((e) =>
+    e.type === "disputed" ? { ...e, data: { ...e.data, channel } } : e), now);
+  await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
+  return updated;
 }
 
 /** "I have this problem too": one +1 per supporter. */

@@ -2,6 +2,7 @@ import type { SignedRequest, WebhookConnector } from "./connector.ts";
 import { EmailConnector } from "./email/email.connector.ts";
 import { FacebookConnector } from "./facebook/facebook.connector.ts";
 import { verifyChallenge } from "./graph/graph-webhook.ts";
+import { QlueConnector } from "./qlue/qlue.connector.ts";
 import { TwilioSmsConnector } from "./sms/twilio.connector.ts";
 import { TwitterConnector } from "./twitter/twitter.connector.ts";
 import { WhatsAppConnector } from "./whatsapp/whatsapp.connector.ts";
@@ -29,6 +30,7 @@ class WithChallenge implements WebhookConnector {
  */
 export function connectorsFromEnv(env: NodeJS.ProcessEnv): Map<string, WebhookConnector> {
   const connectors = new Map<string, WebhookConnector>();
+  if (env.QLUE_WEBHOOK_SECRET) connectors.set("qlue", new QlueConnector({ secret: env.QLUE_WEBHOOK_SECRET }));
   if (env.TWILIO_AUTH_TOKEN) connectors.set("sms", new TwilioSmsConnector({ authToken: env.TWILIO_AUTH_TOKEN }));
   if (env.FACEBOOK_APP_SECRET) {
     const token = env.FACEBOOK_VERIFY_TOKEN ?? "";

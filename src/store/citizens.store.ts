@@ -87,3 +87,22 @@ export async function findCitizen(q: Queryable, id: string) {
   );
   return rows[0] ?? null;
 }
+
+/**
+ * Merges one citizen record into another: identities and reports move, the old record points
+ * to the one it was merged into. Returns false when either is unknown or they are the same.
+ */
+export async function mergeCitizens(tx: Queryable, fromId: string, intoId: string): Promise<boolean> {
+  if (fromId === intoId) return false;
+  const { rowCount } = await tx.query("select 1 from citizens where id = any($1::uuid[]) and merged_into is null", [[fromId, intoId]]);
+  if (rowCount !== 2) return false;
+  await tx.query("update citizen_identities set citizen_id = $2 where citizen_id = $1", [fromId, intoId]);
+  await tx.query("update reports set citizen_id = $2 where citizen_id = $1", [fromId, intoId]);
+  await tx.query("update citizens set merged_into = $2 where id = $1 or merged_into = $1", [fromId, intoId]);
+  return true;
+}
+
+export async function citizenIdentities(q: Queryable, citizenId: string): Promise<Array<{ kind: string; value: string }>> {
+  const { rows } = await q.query<{ kind: string; value: string }>("select kind, value from citizen_identities where citizen_id = $1 order by kind, value", [citizenId]);
+  return rows;
+}

@@ -5,6 +5,7 @@ import {
   changeUser,
   createUser,
   holidays,
+  mergeCitizenRecords,
   notificationsFor,
   officersOfUnit,
   outboxForAdmin,
@@ -96,6 +97,10 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get("/api/v1/units/:id/officers", {
       schema: { tags: ["reports"], summary: "Officers and PPSU crews of a unit (assignment picker)", params: z.object({ id: z.string().max(100) }).strict() },
     }, async (request) => ({ items: await officersOfUnit(ctx, actorOf(request), request.params.id) }));
+
+    app.post("/api/v1/citizens/merge", {
+      schema: { tags: ["reports"], summary: "Merge two citizen records (same person, two identities)", body: z.object({ from: z.string().uuid(), into: z.string().uuid() }).strict() },
+    }, async (request) => mergeCitizenRecords(ctx, actorOf(request), request.body.from, request.body.into));
 
     app.get("/api/v1/notifications", {
       schema: { tags: ["reports"], summary: "Notifications for the officer's unit (newest first)" },

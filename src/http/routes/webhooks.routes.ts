@@ -29,6 +29,13 @@ export function webhookRoutes(ctx: AppContext, connectors: ConnectorRegistry, pu
     };
 
     // Graph (Facebook, WhatsApp) verify challenges and the Twitter CRC: answered from the connector.
+    app.post("/webhooks/qlue", {
+      schema: { tags: ["channels"], summary: "Qlue partner webhook (X-Qlue-Signature); acknowledged once stored" },
+    }, async (request) => {
+      await acceptWebhook(ctx, connector("qlue"), signed(request));
+      return { ok: true };
+    });
+
     for (const channel of ["facebook", "whatsapp", "twitter"] as const) {
       app.get(`/webhooks/${channel}`, {
         schema: { tags: ["channels"], summary: `${channel} subscription challenge` },
