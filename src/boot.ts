@@ -5,6 +5,8 @@ import { createAppContext, type AppContext } from "./app/context.ts";
 
 import type { SenderRegistry } from "./app/outbound.ts";
 import { connectorsFromEnv } from "./channels/registry.ts";
+import { sendersFromEnv } from "./channels/senders.ts";
+import { citizenIdentity } from "./store/citizens.store.ts";
 import { startSmtpListener, type SmtpListener } from "./channels/email/smtp-listener.ts";
 import { acceptRawPayload, type ConnectorRegistry } from "./app/inbound.ts";
 import type { Config } from "./config.ts";
@@ -49,7 +51,7 @@ export async function boot(
   }
   const ctx = createAppContext({ pool: db.pool, blobs: new FsBlobStore(path.join(config.dataDir, "blobs")), publicBaseUrl: config.publicBaseUrl, now: opts.now });
   const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
-  const senders: SenderRegistry = opts.senders ?? new Map();
+  const senders: SenderRegistry = opts.senders ?? sendersFromEnv(config.env, (citizenId, kind) => citizenIdentity(db.pool, citizenId, kind));
   const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);
   const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, connectors, config.workerConcurrency);
   let smtp: SmtpListener | null = null;

@@ -106,3 +106,9 @@ export async function citizenIdentities(q: Queryable, citizenId: string): Promis
   const { rows } = await q.query<{ kind: string; value: string }>("select kind, value from citizen_identities where citizen_id = $1 order by kind, value", [citizenId]);
   return rows;
 }
+
+/** A citizen's identity of one kind (the Facebook page-scoped id to answer on Messenger, ...). */
+export async function citizenIdentity(q: Queryable, citizenId: string, kind: string): Promise<string | null> {
+  const { rows } = await q.query<{ value: string }>("select value from citizen_identities where citizen_id = $1 and kind = $2 order by created_at desc limit 1", [citizenId, kind]);
+  return rows[0]?.value ?? null;
+}

@@ -216,6 +216,7 @@ describe("EmailSender", () => {
   it("a refused connection is temporary", async () => {
     const err = await failure(sender({ port: await closedPort() }).send(message()));
     expect(err.kind).toBe("temporary");
+    expect(err.message).toContain("ECONNREFUSED 127.0.0.1");
   });
 
   describe("a server that never greets", () => {

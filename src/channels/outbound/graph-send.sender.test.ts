@@ -125,6 +125,13 @@ describe("GraphSendSender: Messenger", () => {
     expect(err.message).not.toContain("EAAGexpired");
   });
 
+  it("code 190 is auth_revoked even when Graph answers HTTP 400", async () => {
+    fake.script.push(graphError(400, 190, "Error validating access token: Session has expired", { error_subcode: 463 }));
+    const err = await failure(messenger().send(message()));
+    expect(err.kind).toBe("auth_revoked");
+    expect(err.message).toContain("code 190/463 OAuthException");
+  });
+
   it.each([4, 17, 32, 613])("code %i is rate_limited", async (code) => {
     fake.script.push(graphError(400, code, "(#4) Application request limit reached"));
     const err = await failure(messenger().send(message()));

@@ -32,6 +32,7 @@ describe("http delivery helpers", () => {
       "The 'To' number [number] is not valid; <[email]> rejected",
     );
     expect(redact("code 21211 and 4.3.0")).toBe("code 21211 and 4.3.0");
+    expect(redact("connect ECONNREFUSED 127.0.0.1:2525")).toBe("connect ECONNREFUSED 127.0.0.1:2525");
     expect(redact("a".repeat(500))).toHaveLength(200);
   });
 

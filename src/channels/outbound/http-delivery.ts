@@ -106,7 +106,8 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 export function redact(text: string, max = 200): string {
   const masked = text
     .replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "[email]")
-    .replace(/\+?\d(?:[\s.-]?\d){5,}/g, "[number]")
+    // an IPv4 address (a connection error's "connect ECONNREFUSED 10.0.0.5:25") is not a phone number
+    .replace(/\+?\d(?:[\s.-]?\d){5,}/g, (run) => (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(run) ? run : "[number]"))
     .replace(/[\r\n\t]+/g, " ")
     .trim();
   return masked.length > max ? masked.slice(0, max - 1) + "…" : masked;

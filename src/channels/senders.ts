@@ -1,0 +1,42 @@
+import type { OutboundMessage, OutboundSender } from "../app/outbound.ts";
+import { EmailSender } from "./outbound/email.sender.ts";
+import { GraphSendSender } from "./outbound/graph-send.sender.ts";
+import { TwilioSmsSender } from "./outbound/twilio-sms.sender.ts";
+
+/** Looks up a citizen's identity on a channel (their Facebook page-scoped id, ...). */
+export type IdentityLookup = (citizenId: string, kind: string) => Promise<string | null>;
+
+/**
+ * The outbound senders switched on by configuration; every external base URL is configurable
+ * (tests point them at local fakes). A channel without its credentials answers nobody, and its
+ * messages are recorded as skipped.
+ */
+export function sendersFromEnv(env: NodeJS.ProcessEnv, identity: IdentityLookup): Map<string, OutboundSender> {
+  const senders = new Map<string, OutboundSender>();
+  if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM)
+    senders.set("sms", new TwilioSmsSender({ baseUrl: env.TWILIO_API_BASE_URL || undefined, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM }));
+  if (env.SMTP_OUT_HOST && env.EMAIL_FROM)
+    senders.set("email", new EmailSender({
+      host: env.SMTP_OUT_HOST,
+      port: Number(env.SMTP_OUT_PORT ?? 587),
+      secure: env.SMTP_OUT_SECURE === "1",
+      user: env.SMTP_OUT_USER || undefined,
+      pass: env.SMTP_OUT_PASS || undefined,
+      from: env.EMAIL_FROM,
+    }));
+  if (env.FACEBOOK_PAGE_ACCESS_TOKEN)
+    senders.set("facebook", new GraphSendSender({
+      baseUrl: env.GRAPH_API_BASE_URL || undefined,
+      accessToken: env.FACEBOOK_PAGE_ACCESS_TOKEN,
+      channel: "facebook",
+      resolveRecipient: (m: OutboundMessage) => identity(m.citizen.id, "facebook_psid"),
+    }));
+  if (env.WHATSAPP_ACCESS_TOKEN && env.WHATSAPP_PHONE_NUMBER_ID)
+    senders.set("whatsapp", new GraphSendSender({
+      baseUrl: env.GRAPH_API_BASE_URL || undefined,
+      accessToken: env.WHATSAPP_ACCESS_TOKEN,
+      channel: "whatsapp",
+      phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
+    }));
+  return senders;
+}
