@@ -21,42 +21,42 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const env = process.env;
-const SECONDS = positive(env.BENCH_SECONDS, 15);
-const WARMUP_SECONDS = positive(env.BENCH_WARMUP_SECONDS, 3);
-const CONNECTIONS = positive(env.BENCH_CONNECTIONS, 50);
+export const SECONDS = positive(env.BENCH_SECONDS, 15);
+export const WARMUP_SECONDS = positive(env.BENCH_WARMUP_SECONDS, 3);
+export const CONNECTIONS = positive(env.BENCH_CONNECTIONS, 50);
 const SEED_REPORTS = positive(env.BENCH_SEED_REPORTS, 500);
 const PRODUCT_PORT = positive(env.BENCH_PORT, 3901);
 const BASELINE_PORT = positive(env.BENCH_BASELINE_PORT, 3902);
-const KEEP = env.BENCH_KEEP === "1";
-const SERVER_URL = env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const DB_NAME = "aspirasi_bench";
-const BENCH_FILE = path.join(ROOT, "BENCHMARKS.md");
+export const KEEP = env.BENCH_KEEP === "1";
+export const SERVER_URL = env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const DB_NAME = "aspirasi_bench";
+export const BENCH_FILE = path.join(ROOT, "BENCHMARKS.md");
 const SECTION_START = "<!-- bench:core -->";
 const SECTION_END = "<!-- /bench:core -->";
 
-function positive(value: string | undefined, fallback: number): number {
+export function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return value && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-function databaseUrl(name: string): string {
+export function databaseUrl(name: string): string {
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Child processes
 
-interface Child {
+export interface Child {
   name: string;
   proc: ChildProcess;
   /** the last lines it printed, shown when it fails */
@@ -65,11 +65,11 @@ interface Child {
   exitCode: number | null | undefined;
 }
 
-function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv): Child {
+export function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, args: string[] = []): Child {
   // node --import tsx: the child is node itself, so its pid is the server's (no npx wrapper to orphan it).
   // BENCH_PROFILE_DIR: V8 CPU profiles of the servers (written when they stop), to see where the time goes.
   const profile = env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE_DIR)}`] : [];
-  const proc = spawn(process.execPath, [...profile, "--import", "tsx", script], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...profile, "--import", "tsx", script, ...args], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   const child: Child = { name, proc, tail: [], exited: Promise.resolve(null), exitCode: undefined };
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n")) {
@@ -89,7 +89,7 @@ function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv): 
   return child;
 }
 
-async function waitForHealth(child: Child, url: string, timeoutMs = 120_000): Promise<void> {
+export async function waitForHealth(child: Child, url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== undefined) throw new Error(`${child.name} exited (${child.exitCode}) before it was ready:\n${child.tail.join("\n")}`);
@@ -104,7 +104,7 @@ async function waitForHealth(child: Child, url: string, timeoutMs = 120_000): Pr
   throw new Error(`${child.name} not healthy after ${timeoutMs / 1000} s:\n${child.tail.join("\n")}`);
 }
 
-async function stopChild(child: Child): Promise<void> {
+export async function stopChild(child: Child): Promise<void> {
   if (child.exitCode !== undefined) return;
   child.proc.kill("SIGTERM");
   const stopped = await Promise.race([child.exited.then(() => true), sleep(8_000).then(() => false)]);
@@ -152,7 +152,7 @@ async function benchPostgresPids(client: pg.Client): Promise<number[]> {
   return rows.map((r) => r.pid);
 }
 
-interface CpuSnapshot {
+export interface CpuSnapshot {
   machine: { busy: number; total: number };
   server: number;
   ourProcesses: number;
@@ -160,7 +160,7 @@ interface CpuSnapshot {
   generator: NodeJS.CpuUsage;
 }
 
-async function cpuSnapshot(client: pg.Client, serverPid: number | undefined, childPids: number[]): Promise<CpuSnapshot> {
+export async function cpuSnapshot(client: pg.Client, serverPid: number | undefined, childPids: number[]): Promise<CpuSnapshot> {
   const postgres = new Map<number, number>();
   for (const pid of await benchPostgresPids(client)) postgres.set(pid, cpuTicksOf(pid));
   return {
@@ -172,7 +172,7 @@ async function cpuSnapshot(client: pg.Client, serverPid: number | undefined, chi
   };
 }
 
-interface CpuUse {
+export interface CpuUse {
   serverMs: number;
   postgresMs: number;
   generatorMs: number;
@@ -183,10 +183,11 @@ interface CpuUse {
 }
 
 /** CPU milliseconds spent between two snapshots by the server, PostgreSQL (the bench database) and autocannon. */
-async function cpuSince(before: CpuSnapshot, client: pg.Client, serverPid: number | undefined, childPids: number[]): Promise<CpuUse> {
+export async function cpuSince(before: CpuSnapshot, client: pg.Client, serverPid: number | undefined, childPids: number[]): Promise<CpuUse> {
   const after = await cpuSnapshot(client, serverPid, childPids);
   let postgres = 0;
-  for (const [pid, ticks] of after.postgres) postgres += ticks - (before.postgres.get(pid) ?? ticks);
+  // a backend that was not there before (a pool connecting during the run) counts from its start
+  for (const [pid, ticks] of after.postgres) postgres += ticks - (before.postgres.get(pid) ?? 0);
   const generator = process.cpuUsage(before.generator);
   const generatorMs = (generator.user + generator.system) / 1000;
   const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
@@ -206,7 +207,7 @@ async function cpuSince(before: CpuSnapshot, client: pg.Client, serverPid: numbe
  * Waits (up to BENCH_QUIET_SECONDS, default 60) until processes outside the benchmark use less than
  * 15% of the machine, so a concurrent test run does not end up in the figures. Returns that share.
  */
-async function waitForQuiet(client: pg.Client, childPids: number[]): Promise<number> {
+export async function waitForQuiet(client: pg.Client, childPids: number[]): Promise<number> {
   const deadline = Date.now() + positive(env.BENCH_QUIET_SECONDS, 60) * 1000;
   let waited = false;
   for (;;) {
@@ -225,7 +226,7 @@ async function waitForQuiet(client: pg.Client, childPids: number[]): Promise<num
 // ---------------------------------------------------------------------------------------------
 // What PostgreSQL backends are doing during a run, sampled from pg_stat_activity.
 
-class WaitSampler {
+export class WaitSampler {
   private counts = new Map<string, number>();
   private samples = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -274,26 +275,26 @@ class WaitSampler {
 // ---------------------------------------------------------------------------------------------
 // Request bodies: realistic Indonesian complaints at random points inside Jakarta.
 
-const PLACES = [
+export const PLACES = [
   "Jl. Gatot Subroto dekat halte Semanggi", "Jl. HR Rasuna Said depan Gedung Kuningan", "Jl. Daan Mogot km 12", "Jl. Matraman Raya",
   "Jl. Pramuka dekat lampu merah", "Jl. Kramat Raya depan pasar", "gang sebelah masjid Al-Ikhlas RT 05 RW 03", "Jl. Panjang Kebon Jeruk",
   "Jl. Raya Bogor km 20", "Jl. Pluit Karang", "Jl. Cipinang Jaya", "Jl. Kemang Raya", "jalan masuk Rusun Marunda", "Jl. Tebet Barat Dalam",
 ];
-const ROAD_DAMAGE = [
+export const ROAD_DAMAGE = [
   "Jalan berlubang cukup dalam di {place}, sudah dua minggu belum diperbaiki dan membahayakan pengendara motor terutama saat hujan.",
   "Aspal di {place} mengelupas sepanjang kurang lebih 30 meter, banyak kendaraan mengerem mendadak. Mohon segera ditambal.",
   "Ada lubang besar di {place} yang tertutup genangan air, kemarin malam seorang pengendara ojek terjatuh di sana.",
   "Tutup saluran di {place} amblas sehingga jalan berlubang, sudah dipasangi ban bekas oleh warga sebagai tanda bahaya.",
 ];
-const GARBAGE = [
+export const GARBAGE = [
   "Sampah menumpuk di pinggir {place} sejak tiga hari, baunya menyengat dan mulai menyumbat saluran air.",
   "Truk sampah tidak datang ke {place} sudah seminggu, warga terpaksa membuang sampah di lahan kosong.",
   "Tempat pembuangan sementara di {place} meluber sampai ke badan jalan, banyak lalat dan tikus. Mohon diangkut.",
   "Ada pembuangan sampah liar di {place}, setiap malam ada yang membuang puing dan kasur bekas.",
 ];
-const NAMES = ["Budi Santoso", "Siti Rahmawati", "Agus Wijaya", "Dewi Lestari", "Rudi Hartono", "Nur Aini", "Yusuf Maulana", "Putri Ayu"];
+export const NAMES = ["Budi Santoso", "Siti Rahmawati", "Agus Wijaya", "Dewi Lestari", "Rudi Hartono", "Nur Aini", "Yusuf Maulana", "Putri Ayu"];
 
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
 interface ReportRequestBody {
@@ -306,7 +307,7 @@ interface ReportRequestBody {
 }
 
 /** One complaint; about a third leave an email (some of them the same person again). */
-function makeReport(): ReportRequestBody {
+export function makeReport(): ReportRequestBody {
   const road = Math.random() < 0.5;
   const place = pick(PLACES);
   const body: ReportRequestBody = {
@@ -326,13 +327,13 @@ function makeReport(): ReportRequestBody {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-interface Target {
+export interface Target {
   url: string;
   createPath: string;
   lookupPath: (ticket: string) => string;
 }
 
-interface Measured {
+export interface Measured {
   rps: number;
   p50: number;
   p99: number;
@@ -363,7 +364,7 @@ function lookupRequests(target: Target, tickets: string[]): autocannon.Request[]
   }];
 }
 
-interface Probe {
+export interface Probe {
   /** a connection to the bench database, for pg_stat_activity */
   client: pg.Client;
   sampler: WaitSampler;
@@ -371,13 +372,13 @@ interface Probe {
   childPids: number[];
 }
 
-const RETRIES = Math.max(0, Math.floor(Number(env.BENCH_RETRIES ?? 2)) || 0);
+export const RETRIES = Math.max(0, Math.floor(Number(env.BENCH_RETRIES ?? 2)) || 0);
 /** a run during which other processes used more of the machine than this is measured again */
-const DISTURBED_SHARE = 0.15;
+export const DISTURBED_SHARE = 0.15;
 
-async function measure(
+export async function measure(
   label: string,
-  target: Target,
+  target: Pick<Target, "url">,
   requests: () => autocannon.Request[],
   serverPid: number | undefined,
   probe: Probe,
@@ -425,7 +426,7 @@ async function measure(
 }
 
 /** Creates reports through the API (a few at a time) and returns their tickets. */
-async function seedReports(target: Target, count: number): Promise<string[]> {
+export async function seedReports(target: Target, count: number): Promise<string[]> {
   const tickets: string[] = [];
   let next = 0;
   const worker = async () => {
@@ -449,7 +450,7 @@ async function seedReports(target: Target, count: number): Promise<string[]> {
  * Waits until the product's worker has run every due job and delivered the outbox, so one scenario's
  * backlog does not bleed into the next.
  */
-async function drainQueue(admin: pg.Client, timeoutMs = positive(env.BENCH_DRAIN_SECONDS, 180) * 1000): Promise<{ jobs: number; ms: number; drained: boolean }> {
+export async function drainQueue(admin: pg.Client, timeoutMs = positive(env.BENCH_DRAIN_SECONDS, 180) * 1000): Promise<{ jobs: number; ms: number; drained: boolean }> {
   const started = Date.now();
   const count = async () =>
     (await admin.query<{ n: number }>(
@@ -468,7 +469,7 @@ async function drainQueue(admin: pg.Client, timeoutMs = positive(env.BENCH_DRAIN
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 interface Scenario {
   name: string;
@@ -537,17 +538,17 @@ function markdownTable(rows: string[][]): string {
   return [HEADER, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
 
-function cpuLine(m: Measured): string {
+export function cpuLine(m: Measured): string {
   const per = (ms: number) => fmt(ms / Math.max(m.total, 1), 2);
   return `server ${per(m.cpu.serverMs)} ms, PostgreSQL ${per(m.cpu.postgresMs)} ms, load generator ${per(m.cpu.generatorMs)} ms ` +
     `(machine ${fmt(m.cpu.busyShare * 100)}% busy, other processes ${fmt(m.cpu.otherShare * 100)}%)`;
 }
 
-function waitLine(m: Measured): string {
+export function waitLine(m: Measured): string {
   return m.waits.slice(0, 5).map((w) => `${w.what} ${fmt(w.backends, 1)}`).join(", ") || "none active when sampled";
 }
 
-interface Machine {
+export interface Machine {
   cpu: string;
   cores: number;
   memoryGb: number;
@@ -559,7 +560,26 @@ interface Machine {
   date: string;
 }
 
-function writeBenchmarks(machine: Machine, scenarios: Scenario[], notes: string[]): void {
+/** The machine, Node and PostgreSQL the figures were measured on. */
+export async function describeMachine(admin: pg.Client): Promise<Machine> {
+  const pgInfo = await admin.query<{ v: string; sc: string; sb: string; fsync: string }>(
+    "select current_setting('server_version') as v, current_setting('synchronous_commit') as sc, current_setting('shared_buffers') as sb, current_setting('fsync') as fsync",
+  );
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown CPU",
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: `PostgreSQL ${pgInfo.rows[0]!.v}`,
+    postgresSettings: `synchronous_commit=${pgInfo.rows[0]!.sc}, fsync=${pgInfo.rows[0]!.fsync}, shared_buffers=${pgInfo.rows[0]!.sb}`,
+    logRequests: env.LOG_REQUESTS === "1" ? "1" : "off",
+    date: new Date().toISOString(),
+  };
+}
+
+export function writeBenchmarks(machine: Machine, scenarios: Scenario[], notes: string[]): void {
   const rows = tableRows(scenarios);
   const detail = scenarios.flatMap((s) => [
     `- ${s.name}: CPU per request: ours ${cpuLine(s.ours)}; baseline ${cpuLine(s.baseline)}.`,
@@ -605,14 +625,18 @@ function writeBenchmarks(machine: Machine, scenarios: Scenario[], notes: string[
     "Any non-2xx response or connection error fails the scenario.",
     SECTION_END,
   ].join("\n");
+  writeSection(SECTION_START, SECTION_END, section);
+}
 
+/** Replaces the text between the start and end markers of BENCHMARKS.md (both included), or appends it; other sections stay. */
+export function writeSection(startMarker: string, endMarker: string, section: string): void {
   let text: string;
   if (fs.existsSync(BENCH_FILE)) {
     const current = fs.readFileSync(BENCH_FILE, "utf8");
-    const start = current.indexOf(SECTION_START);
-    const end = current.indexOf(SECTION_END);
+    const start = current.indexOf(startMarker);
+    const end = current.indexOf(endMarker);
     text = start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + SECTION_END.length)
+      ? current.slice(0, start) + section + current.slice(end + endMarker.length)
       : `${current.trimEnd()}\n\n${section}\n`;
   } else {
     text = [
@@ -656,21 +680,7 @@ async function main(): Promise<number> {
 
   try {
     await admin.connect();
-    const pgInfo = await admin.query<{ v: string; sc: string; sb: string; fsync: string }>(
-      "select current_setting('server_version') as v, current_setting('synchronous_commit') as sc, current_setting('shared_buffers') as sb, current_setting('fsync') as fsync",
-    );
-    const cpus = os.cpus();
-    const machine: Machine = {
-      cpu: cpus[0]?.model.trim() ?? "unknown CPU",
-      cores: cpus.length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      postgres: `PostgreSQL ${pgInfo.rows[0]!.v}`,
-      postgresSettings: `synchronous_commit=${pgInfo.rows[0]!.sc}, fsync=${pgInfo.rows[0]!.fsync}, shared_buffers=${pgInfo.rows[0]!.sb}`,
-      logRequests: env.LOG_REQUESTS === "1" ? "1" : "off",
-      date: new Date().toISOString(),
-    };
+    const machine = await describeMachine(admin);
     console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}`);
     console.log(`Node ${machine.node}, ${machine.postgres} (${machine.postgresSettings}), ${machine.date}`);
     console.log(`${CONNECTIONS} connections, warm-up ${WARMUP_SECONDS} s, measure ${SECONDS} s per run\n`);
@@ -768,10 +778,17 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+/** True when this module is the script being run (not imported by another benchmark, e.g. bench/inbound.ts). */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(path.resolve(process.argv[1])).href;
+}
+
+if (isMain(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
