@@ -41,8 +41,9 @@ export async function linkIdentity(tx: Queryable, identity: { kind: string; valu
 async function linkIdentities(tx: Queryable, identities: Array<[string, string]>, contact: CitizenContact, newId: () => string): Promise<string | null> {
   if (identities.length === 0) return null;
   const { rows } = await tx.query<{ citizen_id: string; merged_into: string | null }>(
-    `select ci.citizen_id, c.merged_into from citizen_identities ci join citizens c on c.id = ci.citizen_id
-     where (ci.kind, ci.value) in (select * from unnest($1::text[], $2::text[])) limit 1`,
+    `select ci.citizen_id, c.merged_into from unnest($1::text[], $2::text[]) as wanted(kind, value)
+     join citizen_identities ci on ci.kind = wanted.kind and ci.value = wanted.value
+     join citizens c on c.id = ci.citizen_id limit 1`,
     [identities.map((i) => i[0]), identities.map((i) => i[1])],
   );
   let citizenId = rows[0] ? (rows[0].merged_into ?? rows[0].citizen_id) : null;
@@ -73,8 +74,9 @@ export async function findCitizenByContact(q: Queryable, contact: CitizenContact
   const kinds = identities.map((i) => i[0]);
   const values = identities.map((i) => i[1]);
   const { rows } = await q.query<{ id: string }>(
-    `select coalesce(c.merged_into, c.id) as id from citizen_identities ci join citizens c on c.id = ci.citizen_id
-     where (ci.kind, ci.value) in (select * from unnest($1::text[], $2::text[])) limit 1`,
+    `select coalesce(c.merged_into, c.id) as id from unnest($1::text[], $2::text[]) as wanted(kind, value)
+     join citizen_identities ci on ci.kind = wanted.kind and ci.value = wanted.value
+     join citizens c on c.id = ci.citizen_id limit 1`,
     [kinds, values],
   );
   return rows[0]?.id ?? null;

@@ -31,8 +31,10 @@ export async function insertNewReport(q: Queryable, intake: ReportIntake): Promi
     text: `with
      found as (
        select coalesce(cz.merged_into, cz.id) as id
-       from citizen_identities ci join citizens cz on cz.id = ci.citizen_id
-       where (ci.kind, ci.value) in (select * from unnest($1::text[], $2::text[])) limit 1
+       -- a join on the primary key (an IN over unnest was planned as a scan of all identities)
+       from unnest($1::text[], $2::text[]) as wanted(kind, value)
+       join citizen_identities ci on ci.kind = wanted.kind and ci.value = wanted.value
+       join citizens cz on cz.id = ci.citizen_id limit 1
      ),
      created_citizen as (
        insert into citizens (id, name, email, phone, language)
