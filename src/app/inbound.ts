@@ -7,6 +7,7 @@ import { withTransaction, type Queryable } from "../store/db.ts";
 import {
   claimPendingPayloads,
   inboundMessageSeen,
+  lockSender,
   markPayload,
   recentOpenReportOfSender,
   recordInboundMessage,
@@ -66,6 +67,8 @@ export async function processInbound(ctx: AppContext, connectors: ConnectorRegis
         await tx.query("release savepoint inbound_payload");
         await markPayload(tx, payload.id, "processed", null);
       } catch (err) {
+        // A deadlock or serialization failure is nobody's fault: the whole batch is tried again.
+        if (isRetryable(err)) throw err;
         // A message that cannot be handled must not block the others: keep it for inspection.
         await tx.query("rollback to savepoint inbound_payload");
         await markPayload(tx, payload.id, "malformed", `handling failed: ${errorText(err)}`);
@@ -83,6 +86,9 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     await record("ignored", null, null);
     return;
   }
+  // Several inbound loops run at once: messages of one sender are handled one after the other,
+  // so a reply waits for the report its first message is opening.
+  await lockSender(tx, m.channel, m.sender.value);
   const citizenId = await linkIdentity(tx, m.sender, ctx.newId);
   if (m.kind === "status_request") {
     await answerStatus(ctx, tx, m, citizenId, record);
@@ -194,6 +200,11 @@ async function answerStatus(
     idempotencyKey: `${m.channel}:${m.externalId}:status`,
   }]);
   await record("status_answered", citizenId, report?.id ?? null);
+}
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === "40P01" || code === "40001" || code === "55P03";
 }
 
 function errorText(err: unknown): string {

@@ -66,10 +66,11 @@ export async function startWorker(
   });
   // The outbox relay sends what must leave; the inbound job turns stored webhooks into reports.
   const relay = startPoller("relay", async () => ({ handled: await drainOutbox(ctx, senders, 50), batch: 50 }));
-  const inbound = startPoller("inbound", async () => ({ handled: await processInbound(ctx, connectors, 20), batch: 20 }));
+  // Several inbound loops: each claims its own batch (SKIP LOCKED); one sender's messages are serialized.
+  const inbound = [1, 2, 3].map((i) => startPoller(`inbound-${i}`, async () => ({ handled: await processInbound(ctx, connectors, 10), batch: 10 })));
   return {
     async stop() {
-      await inbound.stop();
+      await Promise.all(inbound.map((p) => p.stop()));
       await relay.stop();
       await runner.stop();
     },
