@@ -1,4 +1,4 @@
-import type { Runner, TaskList } from "graphile-worker";
+import type { TaskList } from "graphile-worker";
 import type { AppContext } from "../app/context.ts";
 import { drainOutbox } from "../app/deliver-outbox.ts";
 import { processInbound, type ConnectorRegistry } from "../app/inbound.ts";
@@ -57,7 +57,7 @@ export async function startWorker(
   connectors: ConnectorRegistry,
   concurrency = 4,
 ): Promise<Worker> {
-  const runner: Runner = await startQueue({
+  const runner = await startQueue({
     connectionString: db.connectionString,
     embedded: db.embedded,
     concurrency,
