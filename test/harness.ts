@@ -184,3 +184,14 @@ export async function uploadPhoto(app: TestApp, officer: Officer): Promise<strin
   expect(res.statusCode, res.body).toBe(201);
   return (res.json() as { id: string }).id;
 }
+
+/** Polls until fn returns something truthy (the worker runs beside the test), or fails after ms. */
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > ms) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

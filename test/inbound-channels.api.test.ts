@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { acceptRawPayload } from "../src/app/inbound.ts";
 import { startSmtpListener, type SmtpListener } from "../src/channels/email/smtp-listener.ts";
 import { connectorsFromEnv } from "../src/channels/registry.ts";
-import { startTestApp, type TestApp } from "./harness.ts";
+import { startTestApp, type TestApp, waitFor } from "./harness.ts";
 
 let app: TestApp | undefined;
 let smtp: SmtpListener | undefined;
@@ -21,15 +21,6 @@ const env = {
   SMTP_PORT: "2525", EMAIL_ADDRESSES: "aspirasi@jakarta.go.id",
 };
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A minimal SMTP client: enough to hand one message to the listener, as a mail server would. */
 async function sendMail(port: number, from: string, to: string, message: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connectorsFromEnv } from "../src/channels/registry.ts";
 import { qlueSignature } from "../src/channels/qlue/qlue.connector.ts";
-import { startTestApp, uploadPhoto, type TestApp } from "./harness.ts";
+import { startTestApp, uploadPhoto, type TestApp, waitFor } from "./harness.ts";
 
 const SECRET = "qlue-test-secret";
 let app: TestApp | undefined;
@@ -10,15 +10,6 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function qlue(a: TestApp, event: Record<string, unknown>) {
   const body = JSON.stringify(event);

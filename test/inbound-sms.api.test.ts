@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { OutboundMessage, OutboundSender } from "../src/app/outbound.ts";
 import { TwilioSmsConnector, twilioSignature } from "../src/channels/sms/twilio.connector.ts";
-import { startTestApp, type TestApp } from "./harness.ts";
+import { startTestApp, type TestApp, waitFor } from "./harness.ts";
 
 const TOKEN = "0123456789abcdef0123456789abcdef";
 let app: TestApp | undefined;
@@ -35,15 +35,6 @@ async function post(a: TestApp, m: { body: string; signature: string }) {
   });
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > ms) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("SMS in: Twilio webhook -> stored -> job -> report or thread", () => {
   it("opens a report, threads the reply, answers CEK, never duplicates a redelivery, refuses bad signatures", async () => {

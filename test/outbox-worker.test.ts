@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryError, type OutboundMessage, type OutboundSender } from "../src/app/outbound.ts";
 import { drainOutbox } from "../src/app/deliver-outbox.ts";
 import { sweepSla } from "../src/app/sla-sweep.ts";
-import { PLACES, startTestApp, type TestApp } from "./harness.ts";
+import { PLACES, startTestApp, type TestApp, waitFor } from "./harness.ts";
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -10,15 +10,6 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 class RecordingSender implements OutboundSender {
   sent: OutboundMessage[] = [];

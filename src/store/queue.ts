@@ -20,6 +20,7 @@ export async function migrateQueue(connectionString: string): Promise<void> {
 function quietPool(connectionString: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   pool.on("error", (err) => console.error(`[queue] connection lost: ${err.message}`));
+  pool.on("connect", (client) => client.on("error", (err) => console.error(`[queue] connection lost: ${err.message}`)));
   return pool;
 }
 
