@@ -10,6 +10,7 @@ if (running.url) {
   console.log(`Officer workspace:   ${config.publicBaseUrl}/officer/`);
   console.log(`API docs (OpenAPI):  ${config.publicBaseUrl}/docs`);
 }
+if (running.smtp) console.log(`E-mail (SMTP) in:   port ${running.smtp.port}`);
 if (running.firstAdmin) {
   console.log(`First administrator: ${running.firstAdmin.email}`);
   if (running.firstAdmin.password) console.log(`  generated password (shown once): ${running.firstAdmin.password}`);
