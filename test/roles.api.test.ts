@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../src/domain/access-policy.ts";
 import { PLACES, postPhoto, startTestApp, uploadPhoto, type Officer, type TestApp } from "./harness.ts";
+import { ACTIONS, type Action } from "../src/domain/report-lifecycle.ts";
 
 /**
  * Every state of docs/domain.md is reached through the API, and in each state every action is
@@ -12,34 +13,6 @@ import { PLACES, postPhoto, startTestApp, uploadPhoto, type Officer, type TestAp
  */
 
 type State = "triage" | "waiting" | "coordination" | "disposition" | "in_progress" | "awaiting_validation" | "follow_up_rejected" | "done" | "closed";
-type Action =
-  | "route"
-  | "take_up"
-  | "coordinate"
-  | "accept_coordination"
-  | "refuse_coordination"
-  | "dispose"
-  | "assign"
-  | "submit_follow_up"
-  | "validate"
-  | "reject_follow_up"
-  | "close"
-  | "reopen";
-
-const ACTIONS: readonly Action[] = [
-  "route",
-  "take_up",
-  "coordinate",
-  "accept_coordination",
-  "refuse_coordination",
-  "dispose",
-  "assign",
-  "submit_follow_up",
-  "validate",
-  "reject_follow_up",
-  "close",
-  "reopen",
-];
 
 /** What each role may do at all (domain.md, Roles); jsc_admin may do everything. */
 const ROLE_MAY: Record<Role, readonly Action[]> = {

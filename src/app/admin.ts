@@ -1,6 +1,5 @@
 import { canAdminister, type Actor, type Role } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
-import type { Category } from "../domain/report.ts";
 import { listOutbox, listUnitNotifications } from "../store/outbox.store.ts";
 import {
   deleteHoliday,
@@ -47,10 +46,6 @@ export async function saveCategory(ctx: AppContext, actor: Actor, input: Categor
   const saved = await upsertCategory(ctx.pool, input);
   ctx.reference.invalidate();
   return saved;
-}
-
-export async function listCategoriesForAdmin(ctx: AppContext): Promise<Category[]> {
-  return [...(await ctx.reference.get()).categories.values()];
 }
 
 export async function saveHoliday(ctx: AppContext, actor: Actor, h: Holiday) {

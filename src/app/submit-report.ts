@@ -4,7 +4,7 @@ import { STATE_COLOUR, STATE_LABEL, type Language, type ReportKind } from "../do
 import { routeReport } from "../domain/routing.ts";
 import { localDateOf } from "../domain/sla-clock.ts";
 import { formatTicket } from "../domain/ticket.ts";
-import { normalizeEmail, normalizePhone, type CitizenContact } from "../store/citizens.store.ts";
+import { contactIdentities, type ChannelIdentity, type CitizenContact } from "../store/citizens.store.ts";
 import { insertNewReport, type ReportIntake } from "../store/report-intake.store.ts";
 import type { Queryable } from "../store/db.ts";
 import type { AppContext } from "./context.ts";
@@ -25,7 +25,7 @@ export interface SubmitReportInput {
   /** an officer entering a walk-in or phone report */
   enteredByUserId?: string | null;
   /** the sender's identity on a channel (phone, e-mail, handle, partner id) */
-  identity?: { kind: string; value: string; name?: string | null } | null;
+  identity?: ChannelIdentity | null;
   /** extra data for the created event (the channel's message id, attachments to fetch) */
   eventData?: Record<string, unknown>;
 }
@@ -125,16 +125,8 @@ export async function enterReportForCitizen(ctx: AppContext, actor: Actor, input
   return submitReport(ctx, { ...input, enteredByUserId: actor.userId });
 }
 
-/** The citizen behind a contact: normalized identities to link by, details for a new record. */
+/** The citizen behind a contact or channel identity: identities to link by, details for a new record. */
 function citizenOf(input: SubmitReportInput, newId: string, language: Language): ReportIntake["citizen"] {
-  const c = input.contact ?? {};
-  const id = input.identity;
-  const email = c.email ? normalizeEmail(c.email) : id?.kind === "email" ? normalizeEmail(id.value) : null;
-  const phone = c.phone ? normalizePhone(c.phone) : id?.kind === "phone" ? normalizePhone(id.value) : null;
-  const identities: Array<[string, string]> = [];
-  if (email) identities.push(["email", email]);
-  if (phone) identities.push(["phone", phone]);
-  if (id && id.kind !== "email" && id.kind !== "phone") identities.push([id.kind, id.value]);
-  if (!identities.length) return null;
-  return { newId, name: c.name ?? id?.name ?? null, email, phone, language, identities };
+  const who = contactIdentities(input.contact, input.identity);
+  return who.identities.length ? { newId, language, ...who } : null;
 }

@@ -74,9 +74,6 @@ export const CLOSE_REASON_LABEL: Record<Language, Record<CloseReason, string>> =
   },
 };
 
-/** States in which the report is still open (the SLA clock runs). */
-export const OPEN_STATES: ReadonlySet<ReportState> = new Set(REPORT_STATES.filter((s) => s !== "done" && s !== "closed"));
-
 export type UnitKind = "kelurahan" | "kecamatan" | "kota" | "province" | "agency" | "sub_office" | "triage" | "external";
 
 export interface Unit {

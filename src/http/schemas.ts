@@ -33,8 +33,6 @@ export const publicReportSchema = z
   .strict()
   .refine((r) => (r.lat === undefined) === (r.lon === undefined), { message: "lat and lon go together", path: ["lat"] });
 
-export const createdReportSchema = z.object({ ticket: z.string(), state: z.enum(REPORT_STATES), label: z.string(), colour: z.string() });
-
 export const disputeSchema = z.object({ reason: text(2000).min(1, "reason is required"), contact: contactSchema }).strict();
 export const supportSchema = z.object({ contact: contactSchema.optional() }).strict().optional();
 
@@ -146,4 +144,3 @@ export const userPatchSchema = z
   })
   .strict();
 
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -20,43 +20,59 @@ export function normalizePhone(phone: string): string {
   return "+" + digits;
 }
 
+export interface ChannelIdentity {
+  kind: string;
+  value: string;
+  name?: string | null;
+}
+
+/** The kinds of identity that are phone numbers (a WhatsApp citizen can also be answered by SMS). */
+const PHONE_KINDS = new Set(["phone", "whatsapp"]);
+
+/**
+ * The normalized identities of a contact and/or a channel identity, and the details a new
+ * citizen record gets: the one place where "who is this" is worked out.
+ */
+export function contactIdentities(contact: CitizenContact | null | undefined, identity?: ChannelIdentity | null) {
+  const c = contact ?? {};
+  const identities: Array<[string, string]> = [];
+  const add = (kind: string, value: string) => {
+    if (!identities.some(([k, v]) => k === kind && v === value)) identities.push([kind, value]);
+  };
+  let email = c.email ? normalizeEmail(c.email) : null;
+  let phone = c.phone ? normalizePhone(c.phone) : null;
+  if (email) add("email", email);
+  if (phone) add("phone", phone);
+  if (identity) {
+    const value = identity.kind === "email" ? normalizeEmail(identity.value) : PHONE_KINDS.has(identity.kind) ? normalizePhone(identity.value) : identity.value;
+    add(identity.kind, value);
+    if (identity.kind === "email") email ??= value;
+    if (PHONE_KINDS.has(identity.kind)) phone ??= value;
+  }
+  return { identities, name: c.name ?? identity?.name ?? null, email, phone };
+}
+
 /**
  * Finds the citizen behind any of the contact's identities or creates one, and links every
  * identity given to it. Returns null when the contact has no identity at all (anonymous).
  */
 export async function linkCitizen(tx: Queryable, contact: CitizenContact, newId: () => string): Promise<string | null> {
-  const identities: Array<[string, string]> = [];
-  if (contact.email) identities.push(["email", normalizeEmail(contact.email)]);
-  if (contact.phone) identities.push(["phone", normalizePhone(contact.phone)]);
-  return linkIdentities(tx, identities, contact, newId);
+  return linkIdentities(tx, contactIdentities(contact), newId);
 }
 
 /** Links a sender known by a channel identity (phone, e-mail, handle, partner id) to a citizen. */
-export async function linkIdentity(tx: Queryable, identity: { kind: string; value: string; name?: string | null }, newId: () => string): Promise<string> {
-  const value = identity.kind === "email" ? normalizeEmail(identity.value) : identity.kind === "phone" || identity.kind === "whatsapp" ? normalizePhone(identity.value) : identity.value;
-  const contact = { name: identity.name ?? null, email: identity.kind === "email" ? value : null, phone: identity.kind === "phone" || identity.kind === "whatsapp" ? value : null };
-  return (await linkIdentities(tx, [[identity.kind, value]], contact, newId))!;
+export async function linkIdentity(tx: Queryable, identity: ChannelIdentity, newId: () => string): Promise<string> {
+  return (await linkIdentities(tx, contactIdentities(null, identity), newId))!;
 }
 
-async function linkIdentities(tx: Queryable, identities: Array<[string, string]>, contact: CitizenContact, newId: () => string): Promise<string | null> {
-  if (identities.length === 0) return null;
-  const { rows } = await tx.query<{ citizen_id: string; merged_into: string | null }>(
-    `select ci.citizen_id, c.merged_into from unnest($1::text[], $2::text[]) as wanted(kind, value)
-     join citizen_identities ci on ci.kind = wanted.kind and ci.value = wanted.value
-     join citizens c on c.id = ci.citizen_id limit 1`,
-    [identities.map((i) => i[0]), identities.map((i) => i[1])],
-  );
-  let citizenId = rows[0] ? (rows[0].merged_into ?? rows[0].citizen_id) : null;
+async function linkIdentities(tx: Queryable, who: ReturnType<typeof contactIdentities>, newId: () => string): Promise<string | null> {
+  if (who.identities.length === 0) return null;
+  let citizenId = await findByIdentities(tx, who.identities);
   if (!citizenId) {
     citizenId = newId();
-    await tx.query("insert into citizens (id, name, email, phone) values ($1, $2, $3, $4)", [
-      citizenId,
-      contact.name ?? null,
-      contact.email ? normalizeEmail(contact.email) : null,
-      contact.phone ? normalizePhone(contact.phone) : null,
-    ]);
+    await tx.query("insert into citizens (id, name, email, phone) values ($1, $2, $3, $4)", [citizenId, who.name, who.email, who.phone]);
   }
-  for (const [kind, value] of identities) {
+  for (const [kind, value] of who.identities) {
     await tx.query(
       "insert into citizen_identities (kind, value, citizen_id) values ($1, $2, $3) on conflict (kind, value) do nothing",
       [kind, value, citizenId],
@@ -67,17 +83,17 @@ async function linkIdentities(tx: Queryable, identities: Array<[string, string]>
 
 /** The citizen already known by any of the contact's identities, without creating one. */
 export async function findCitizenByContact(q: Queryable, contact: CitizenContact): Promise<string | null> {
-  const identities: Array<[string, string]> = [];
-  if (contact.email) identities.push(["email", normalizeEmail(contact.email)]);
-  if (contact.phone) identities.push(["phone", normalizePhone(contact.phone)]);
+  return findByIdentities(q, contactIdentities(contact).identities);
+}
+
+/** The (merged-into) citizen holding any of these identities. */
+async function findByIdentities(q: Queryable, identities: Array<[string, string]>): Promise<string | null> {
   if (!identities.length) return null;
-  const kinds = identities.map((i) => i[0]);
-  const values = identities.map((i) => i[1]);
   const { rows } = await q.query<{ id: string }>(
     `select coalesce(c.merged_into, c.id) as id from unnest($1::text[], $2::text[]) as wanted(kind, value)
      join citizen_identities ci on ci.kind = wanted.kind and ci.value = wanted.value
      join citizens c on c.id = ci.citizen_id limit 1`,
-    [kinds, values],
+    [identities.map((i) => i[0]), identities.map((i) => i[1])],
   );
   return rows[0]?.id ?? null;
 }

@@ -83,11 +83,6 @@ export async function recentOpenReportOfSender(q: Queryable, channel: string, se
   return rows[0]?.report_id ?? null;
 }
 
-export async function payloadCounts(q: Queryable): Promise<Record<string, number>> {
-  const { rows } = await q.query<{ status: string; n: number }>("select status, count(*)::int as n from inbound_payloads group by status");
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
 /** Serializes the handling of one sender's messages until the end of the transaction. */
 export async function lockSender(tx: Queryable, channel: string, sender: string): Promise<void> {
   await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`inbound:${channel}:${sender}`]);

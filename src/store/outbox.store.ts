@@ -4,7 +4,7 @@ export interface OutboxRow {
   id: number;
   reportId: string | null;
   eventId: number | null;
-  kind: "citizen_message" | "unit_notification";
+  kind: "citizen_message";
   channel: string;
   recipient: Record<string, unknown>;
   template: string;

@@ -147,13 +147,6 @@ export async function getSetting<T>(q: Queryable, key: string): Promise<T | null
   return rows[0]?.value ?? null;
 }
 
-export async function setSetting(q: Queryable, key: string, value: unknown): Promise<void> {
-  await q.query(
-    "insert into settings (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value, updated_at = now()",
-    [key, JSON.stringify(value)],
-  );
-}
-
 /** Bumped on every reference-data edit so other processes reload their caches. */
 export async function referenceVersion(q: Queryable): Promise<string> {
   const { rows } = await q.query<{ v: string }>(
@@ -162,22 +155,6 @@ export async function referenceVersion(q: Queryable): Promise<string> {
        (select coalesce(sum(hashtext(date::text || name)), 0)::text from holidays)) as v`,
   );
   return rows[0]!.v;
-}
-
-export interface RegionRow {
-  code: string;
-  name: string;
-  level: string;
-  parentCode: string | null;
-}
-
-export async function findRegion(q: Queryable, code: string): Promise<RegionRow | null> {
-  const { rows } = await q.query<{ code: string; name: string; level: string; parent_code: string | null }>(
-    "select code, name, level, parent_code from regions where code = $1",
-    [code],
-  );
-  const r = rows[0];
-  return r ? { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code } : null;
 }
 
 /** Names of every region loaded (the deployment's province only). */
@@ -195,11 +172,3 @@ export async function listRegionGeometries(q: Queryable, level: string) {
   return rows;
 }
 
-export async function listRegions(q: Queryable, filter: { level?: string; parentCode?: string }) {
-  const { rows } = await q.query<{ code: string; name: string; level: string; parent_code: string | null }>(
-    `select code, name, level, parent_code from regions where ($1::text is null or level = $1) and ($2::text is null or parent_code = $2)
-     order by code`,
-    [filter.level ?? null, filter.parentCode ?? null],
-  );
-  return rows.map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parent_code }));
-}

@@ -38,6 +38,7 @@ import {
   parseGraphEnvelope,
   stableEventId,
   textOf,
+  verifyChallenge,
   verifyHubSignature,
 } from "../graph/graph-webhook.ts";
 
@@ -46,6 +47,8 @@ export interface FacebookConnectorOptions {
   appSecret: string;
   /** our page's id: its own posts, comments and messages are ignored */
   pageId?: string;
+  /** the token the subscription challenge must carry (hub.verify_token) */
+  verifyToken?: string;
 }
 
 const CHANNEL = "facebook";
@@ -74,11 +77,18 @@ const FEED_MESSAGE_ITEMS = new Set(["comment", "post", "status", "photo", "video
 export class FacebookConnector implements WebhookConnector {
   readonly channel = CHANNEL;
   private readonly appSecret: string;
+  private readonly verifyToken: string;
   private readonly pageId: string | null;
 
   constructor(options: FacebookConnectorOptions) {
     this.appSecret = options.appSecret;
+    this.verifyToken = options.verifyToken ?? "";
     this.pageId = options.pageId ?? null;
+  }
+
+  /** The Graph subscription challenge: hub.challenge when hub.verify_token matches. */
+  challenge(query: Record<string, unknown>): string | null {
+    return verifyChallenge(query, this.verifyToken);
   }
 
   verify(request: SignedRequest): boolean {

@@ -197,6 +197,11 @@ export class TwitterConnector implements WebhookConnector {
     return `sha256=${this.hmac(typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody).toString("base64")}`;
   }
 
+  /** The CRC challenge (GET ?crc_token=...), or null without a token. */
+  challenge(query: Record<string, unknown>): Record<string, unknown> | null {
+    return typeof query.crc_token === "string" && query.crc_token ? this.crcResponse(query.crc_token) : null;
+  }
+
   verify(request: SignedRequest): boolean {
     const header = headerValue(request.headers, TWITTER_SIGNATURE_HEADER);
     if (header === null) return false;

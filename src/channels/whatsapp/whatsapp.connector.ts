@@ -30,6 +30,7 @@ import {
   parseGraphEnvelope,
   stableEventId,
   textOf,
+  verifyChallenge,
   verifyHubSignature,
 } from "../graph/graph-webhook.ts";
 
@@ -38,6 +39,8 @@ export interface WhatsAppConnectorOptions {
   appSecret: string;
   /** our business phone number id: messages to other numbers of the account are ignored */
   phoneNumberId?: string;
+  /** the token the subscription challenge must carry (hub.verify_token) */
+  verifyToken?: string;
 }
 
 const CHANNEL = "whatsapp";
@@ -49,11 +52,18 @@ const MEDIA_TYPES = ["image", "document", "video", "audio"] as const;
 export class WhatsAppConnector implements WebhookConnector {
   readonly channel = CHANNEL;
   private readonly appSecret: string;
+  private readonly verifyToken: string;
   private readonly phoneNumberId: string | null;
 
   constructor(options: WhatsAppConnectorOptions) {
     this.appSecret = options.appSecret;
+    this.verifyToken = options.verifyToken ?? "";
     this.phoneNumberId = options.phoneNumberId ?? null;
+  }
+
+  /** The Graph subscription challenge: hub.challenge when hub.verify_token matches. */
+  challenge(query: Record<string, unknown>): string | null {
+    return verifyChallenge(query, this.verifyToken);
   }
 
   verify(request: SignedRequest): boolean {

@@ -234,7 +234,7 @@ create table outbox (
   id              bigserial primary key,
   report_id       uuid references reports(id),
   event_id        bigint references report_events(id),
-  kind            text not null check (kind in ('citizen_message', 'unit_notification')),
+  kind            text not null check (kind in ('citizen_message')),
   channel         text not null,
   recipient       jsonb not null,
   template        text not null,
