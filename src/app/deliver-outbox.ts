@@ -4,7 +4,7 @@ import { findCitizen } from "../store/citizens.store.ts";
 import { withTransaction } from "../store/db.ts";
 import { claimDueOutbox, markOutbox, requeueOutbox, type OutboxRow } from "../store/outbox.store.ts";
 import type { Queryable } from "../store/db.ts";
-import { insertEvents } from "../store/reports.store.ts";
+import { findReportById, insertEvents, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import { DeliveryError, type SenderRegistry } from "./outbound.ts";
 
@@ -34,10 +34,11 @@ export async function drainOutbox(ctx: AppContext, senders: SenderRegistry, limi
 }
 
 async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistry, row: OutboxRow): Promise<DeliveryOutcome> {
+  if (row.kind === "partner_status") return pushPartnerStatus(ctx, tx, senders, row);
   const now = ctx.now();
   const citizen = row.recipient.citizenId ? await findCitizen(tx, String(row.recipient.citizenId)) : null;
   const sender = citizen ? senderFor(senders, row.channel, citizen) : undefined;
-  if (!citizen || !sender) {
+  if (!citizen || !sender?.send) {
     await markOutbox(tx, row.id, "skipped", citizen ? `no connector configured for channel ${row.channel}` : "citizen not found", now);
     return "skipped";
   }
@@ -58,17 +59,50 @@ async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistr
       ], now);
     return "sent";
   } catch (err) {
-    const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-    const retryable = err instanceof DeliveryError ? err.kind === "temporary" || err.kind === "rate_limited" : true;
-    const attempt = row.attempts + 1;
-    if (retryable && attempt < MAX_ATTEMPTS) {
-      const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
-      await markOutbox(tx, row.id, "pending", message, now, new Date(now.getTime() + backoffMs(attempt, retryAfter)));
-      return "retry";
-    }
-    await markOutbox(tx, row.id, "dead", message, now);
-    return "dead";
+    return failed(ctx, tx, row, err);
   }
+}
+
+/** A partner system (Qlue, LAPOR!) is told the report's status as it is now. */
+async function pushPartnerStatus(ctx: AppContext, tx: Queryable, senders: SenderRegistry, row: OutboxRow): Promise<DeliveryOutcome> {
+  const now = ctx.now();
+  const sender = senders.get(row.channel);
+  const report = row.reportId ? await findReportById(tx, row.reportId) : null;
+  if (!sender?.pushStatus || !report) {
+    await markOutbox(tx, row.id, "skipped", report ? `no status sender configured for channel ${row.channel}` : "report not found", now);
+    return "skipped";
+  }
+  const ref = await ctx.reference.get();
+  try {
+    await sender.pushStatus({
+      channel: row.channel,
+      partnerRef: String(row.recipient.partnerRef ?? report.channelRef),
+      report,
+      events: await listEvents(tx, report.id),
+      units: (id) => ref.units.get(id),
+      idempotencyKey: row.idempotencyKey,
+      at: now,
+    });
+    await markOutbox(tx, row.id, "sent", null, now);
+    return "sent";
+  } catch (err) {
+    return failed(ctx, tx, row, err);
+  }
+}
+
+/** Temporary and rate-limited failures are retried with backoff; the others are dead-lettered. */
+async function failed(ctx: AppContext, tx: Queryable, row: OutboxRow, err: unknown): Promise<DeliveryOutcome> {
+  const now = ctx.now();
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+  const retryable = err instanceof DeliveryError ? err.kind === "temporary" || err.kind === "rate_limited" : true;
+  const attempt = row.attempts + 1;
+  if (retryable && attempt < MAX_ATTEMPTS) {
+    const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
+    await markOutbox(tx, row.id, "pending", message, now, new Date(now.getTime() + backoffMs(attempt, retryAfter)));
+    return "retry";
+  }
+  await markOutbox(tx, row.id, "dead", message, now);
+  return "dead";
 }
 
 /** Channels without a conversation of their own (the portal, an officer's entry) answer by e-mail, else SMS. */

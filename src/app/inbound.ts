@@ -15,7 +15,9 @@ import {
   storePayload,
 } from "../store/inbound.store.ts";
 import { enqueueOutbox, insertUnitNotifications } from "../store/outbox.store.ts";
-import { findReportById, findReportByTicket, insertEvents, listEvents } from "../store/reports.store.ts";
+import { findReportById, findReportByTicket, insertEvents, listEvents, setPartnerDeadlines } from "../store/reports.store.ts";
+import { addWorkingDays } from "../domain/sla-clock.ts";
+import { writeCursor } from "../store/cursors.store.ts";
 import type { AppContext } from "./context.ts";
 import { intakeReport } from "./submit-report.ts";
 import { applyDispute } from "./transition-report.ts";
@@ -40,6 +42,26 @@ export async function acceptWebhook(ctx: AppContext, connector: WebhookConnector
 /** A channel without signatures (SMTP, pollers) hands over raw bytes it has already accepted. */
 export async function acceptRawPayload(ctx: AppContext, channel: string, body: Buffer, contentType: string): Promise<{ stored: boolean }> {
   return { stored: await storePayload(ctx.pool, { channel, body, contentType, headers: {} }) };
+}
+
+/**
+ * A pulling channel (IMAP, LAPOR!, Twitter mentions, SMPP) stores what it fetched and moves its
+ * cursor in one transaction: after a crash it fetches the same items again and the store's
+ * uniqueness drops the repeats, so nothing is lost and nothing is doubled. Returns how many
+ * payloads were new.
+ */
+export async function acceptPulled(
+  ctx: AppContext,
+  channel: string,
+  items: ReadonlyArray<{ body: Buffer; contentType: string }>,
+  cursor: { name: string; value: unknown } | null,
+): Promise<number> {
+  return withTransaction(ctx.pool, async (tx) => {
+    let stored = 0;
+    for (const item of items) if (await storePayload(tx, { channel, body: item.body, contentType: item.contentType, headers: {} })) stored++;
+    if (cursor) await writeCursor(tx, cursor.name, cursor.value);
+    return stored;
+  });
 }
 
 /**
@@ -105,16 +127,26 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     await record("thread_appended", citizenId, existing);
     return;
   }
+  const ref = await ctx.reference.get();
+  const category = m.categoryCode && ref.categories.get(m.categoryCode)?.active ? m.categoryCode : null;
   const created = await intakeReport(ctx, tx, {
     description: (m.subject ? `${m.subject}\n\n${m.text}` : m.text).trim() || "(foto)",
-    kind: "pengaduan",
+    kind: m.reportKind ?? "pengaduan",
+    category,
     lat: m.location?.lat ?? null,
     lon: m.location?.lon ?? null,
     channel: m.channel,
-    channelRef: m.externalId,
+    channelRef: m.thread.externalReportId ?? m.externalId,
     identity: m.sender,
     eventData: { externalId: m.externalId, attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })) },
   });
+  if (m.partnerDeadlines?.length) {
+    const from = m.sentAt ?? ctx.now();
+    await setPartnerDeadlines(tx, created.reportId, m.partnerDeadlines.map((d) => ({
+      name: d.name,
+      due: addWorkingDays(ref.calendar, d.from ?? from, d.workingDays).toISOString(),
+    })));
+  }
   await record("report_created", citizenId, created.reportId);
 }
 

@@ -3,6 +3,9 @@ import type { Report } from "../domain/report.ts";
 import type { Queryable } from "../store/db.ts";
 import { enqueueOutbox, insertUnitNotifications } from "../store/outbox.store.ts";
 
+/** Channels whose partner system shows the report's status and must be told of changes. */
+export const STATUS_PARTNERS: ReadonlySet<string> = new Set(["qlue", "lapor"]);
+
 /**
  * Writes what a decision says must reach people, in the caller's transaction: notifications for
  * units go straight into the workspace inbox; messages for the citizen go into the outbox,
@@ -27,6 +30,20 @@ export async function queueNotifications(tx: Queryable, report: Report, eventId:
   const unitNotes = notifications.flatMap((n) =>
     n.to === "unit" ? [{ unitId: n.unitId, reportId: report.id, eventId, template: n.template, payload: n.params }] : [],
   );
-  await enqueueOutbox(tx, citizenMessages);
+  // A partner that shows the report in its own app (Qlue, LAPOR!) hears of every change; the relay
+  // computes the status it shows when it sends, so a late retry never sends a stale state.
+  const partnerStatus = STATUS_PARTNERS.has(report.channel) && report.channelRef && eventId !== null
+    ? [{
+        reportId: report.id,
+        eventId,
+        kind: "partner_status" as const,
+        channel: report.channel,
+        recipient: { partnerRef: report.channelRef },
+        template: "status",
+        payload: { ticket: report.ticket },
+        idempotencyKey: `${report.id}:${eventId}:status`,
+      }]
+    : [];
+  await enqueueOutbox(tx, [...citizenMessages, ...partnerStatus]);
   await insertUnitNotifications(tx, unitNotes);
 }

@@ -1,3 +1,6 @@
+import type { ProjectionUnit } from "../domain/projection.ts";
+import type { Report, ReportEvent } from "../domain/report.ts";
+
 /**
  * What a channel connector implements to answer a citizen. Connectors live in src/channels/;
  * a channel that is not configured has no sender and its messages are recorded as skipped.
@@ -11,8 +14,29 @@ export interface OutboundMessage {
   idempotencyKey: string;
 }
 
+/**
+ * A status update for a partner system that shows the report in its own app (Qlue, LAPOR!): the
+ * report as it is now, with its events, so the partner's own projection can be computed.
+ */
+export interface PartnerStatusUpdate {
+  channel: string;
+  /** the partner's own id of the report (the report's channel reference) */
+  partnerRef: string;
+  report: Report;
+  events: readonly ReportEvent[];
+  units: (id: string) => ProjectionUnit | undefined;
+  /** the same key is sent on every retry */
+  idempotencyKey: string;
+  at: Date;
+}
+
+/**
+ * One channel's outbound side. `send` answers a citizen; `pushStatus` tells a partner system the
+ * report's status. A channel implements what its protocol has (Qlue only takes status callbacks).
+ */
 export interface OutboundSender {
-  send(message: OutboundMessage): Promise<{ externalId?: string }>;
+  send?(message: OutboundMessage): Promise<{ externalId?: string }>;
+  pushStatus?(update: PartnerStatusUpdate): Promise<void>;
 }
 
 /** Failure classes decide the retry policy: temporary and rate-limited retry, the others go to the dead-letter list. */

@@ -57,6 +57,15 @@ export interface InboundMessage {
   rating?: number | null;
   /** why a message is ignored (for the record) */
   ignoredReason?: string;
+  /**
+   * Deadlines the sending system sets on a report it hands us (LAPOR!: verify within 3 working
+   * days, answer within 5), counted in working days from `from` (default: sentAt, else now).
+   */
+  partnerDeadlines?: { name: string; workingDays: number; from?: Date }[];
+  /** The kind of report when the channel says it (LAPOR!: pengaduan, aspirasi, permintaan_informasi). */
+  reportKind?: "pengaduan" | "aspirasi" | "permintaan_informasi";
+  /** The category code when the channel says it (Qlue's category, mapped). */
+  categoryCode?: string | null;
 }
 
 /** The parts of an HTTP request a signature is computed over. */

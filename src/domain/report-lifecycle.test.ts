@@ -61,6 +61,8 @@ function report(p: Partial<Report> = {}): Report {
     address: "Jl. Raya Kebon Jeruk No. 12",
     kelurahanCode: "31.73.05.1001",
     channel: "portal",
+    channelRef: null,
+    partnerDeadlines: [],
     citizenId: "cit-reporter",
     state: "waiting",
     stateBeforeHandover: null,

@@ -121,6 +121,8 @@ export interface Report {
   address: string | null;
   kelurahanCode: string | null;
   channel: string;
+  /** the channel's own id of the report (a Qlue or LAPOR! report id, the first message's id) */
+  channelRef: string | null;
   citizenId: string | null;
   state: ReportState;
   stateBeforeHandover: ReportState | null;
@@ -145,9 +147,17 @@ export interface Report {
   firstActionAt: Date | null;
   doneAt: Date | null;
   closedAt: Date | null;
+  /** deadlines a partner system set (LAPOR!: verify in 3 working days, answer in 5) */
+  partnerDeadlines: PartnerDeadline[];
   createdAt: Date;
   updatedAt: Date;
   version: number;
+}
+
+export interface PartnerDeadline {
+  /** e.g. "lapor_verify", "lapor_answer" */
+  name: string;
+  due: string;
 }
 
 export const EVENT_TYPES = [

@@ -4,7 +4,7 @@ export interface OutboxRow {
   id: number;
   reportId: string | null;
   eventId: number | null;
-  kind: "citizen_message";
+  kind: "citizen_message" | "partner_status";
   channel: string;
   recipient: Record<string, unknown>;
   template: string;

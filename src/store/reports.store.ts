@@ -39,6 +39,7 @@ interface ReportRow {
   first_action_at: Date | null;
   done_at: Date | null;
   closed_at: Date | null;
+  partner_deadlines: Report["partnerDeadlines"] | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -91,6 +92,7 @@ export function toReport(r: ReportRow): Report {
     address: r.address,
     kelurahanCode: r.kelurahan_code,
     channel: r.channel,
+    channelRef: r.channel_ref,
     citizenId: r.citizen_id,
     state: r.state,
     stateBeforeHandover: r.state_before_handover,
@@ -115,6 +117,7 @@ export function toReport(r: ReportRow): Report {
     firstActionAt: r.first_action_at,
     doneAt: r.done_at,
     closedAt: r.closed_at,
+    partnerDeadlines: r.partner_deadlines ?? [],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
@@ -337,4 +340,9 @@ export async function addSupport(tx: Queryable, reportId: string, supporterKey: 
   if (!rowCount) return false;
   await tx.query("update reports set support_count = support_count + 1, version = version + 1 where id = $1", [reportId]);
   return true;
+}
+
+/** Records the deadlines a partner system set on a report (LAPOR!). */
+export async function setPartnerDeadlines(q: Queryable, reportId: string, deadlines: Report["partnerDeadlines"]): Promise<void> {
+  await q.query("update reports set partner_deadlines = $2::jsonb where id = $1", [reportId, JSON.stringify(deadlines)]);
 }
