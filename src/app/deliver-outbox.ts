@@ -48,6 +48,8 @@ async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistr
       channel: row.channel,
       citizen,
       reportTicket: typeof row.payload.ticket === "string" ? row.payload.ticket : null,
+      reportId: row.reportId,
+      template: row.template,
       text,
       idempotencyKey: row.idempotencyKey,
     });

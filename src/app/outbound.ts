@@ -9,6 +9,10 @@ export interface OutboundMessage {
   channel: string;
   citizen: { id: string; name: string | null; email: string | null; phone: string | null; language: "id" | "en" };
   reportTicket: string | null;
+  /** the report the message is about (a sender that replies in a thread looks up its anchor) */
+  reportId: string | null;
+  /** the template it was rendered from (a sender may pick a private form for some) */
+  template: string;
   text: string;
   /** the same key is sent on every retry so the far side can drop duplicates */
   idempotencyKey: string;

@@ -110,6 +110,8 @@ const message = (over: Partial<OutboundMessage> = {}, email: string | null = CIT
   channel: "email",
   citizen: { id: "c-1", name: "Siti Aminah", email, phone: "+6281234567890", language: "id" },
   reportTicket: "JKT-260412-0073",
+  reportId: null,
+  template: "received",
   text: "Laporan Anda sedang diproses oleh Dinas Bina Marga.\nTerima kasih.",
   idempotencyKey: "outbox-77",
   ...over,

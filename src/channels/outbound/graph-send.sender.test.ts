@@ -68,6 +68,8 @@ const message = (over: Partial<OutboundMessage> = {}, phone: string | null = PHO
   channel: "facebook",
   citizen: { id: "c-1", name: "Siti Aminah", email: "siti@example.id", phone, language: "id" },
   reportTicket: "JKT-260412-0073",
+  reportId: null,
+  template: "received",
   text: "Laporan JKT-260412-0073 sedang diproses oleh Dinas Bina Marga.",
   idempotencyKey: "outbox-9",
   ...over,

@@ -53,6 +53,8 @@ const message = (over: Partial<OutboundMessage> = {}, phone: string | null = PHO
   channel: "sms",
   citizen: { id: "c-1", name: "Siti Aminah", email: "siti@example.id", phone, language: "id" },
   reportTicket: "JKT-260412-0073",
+  reportId: null,
+  template: "received",
   text: "Laporan JKT-260412-0073 sedang diproses oleh Dinas Bina Marga.",
   idempotencyKey: "outbox-42",
   ...over,
