@@ -2,6 +2,7 @@ import type { OutboundMessage, OutboundSender } from "../app/outbound.ts";
 import { EmailSender } from "./outbound/email.sender.ts";
 import { GraphSendSender } from "./outbound/graph-send.sender.ts";
 import { TwilioSmsSender } from "./outbound/twilio-sms.sender.ts";
+import { QlueStatusClient, QlueStatusSender } from "./qlue/qlue-status.ts";
 
 /** Looks up a citizen's identity on a channel (their Facebook page-scoped id, ...). */
 export type IdentityLookup = (citizenId: string, kind: string) => Promise<string | null>;
@@ -38,5 +39,7 @@ export function sendersFromEnv(env: NodeJS.ProcessEnv, identity: IdentityLookup)
       channel: "whatsapp",
       phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
     }));
+  if (env.QLUE_API_BASE_URL && env.QLUE_CALLBACK_SECRET)
+    senders.set("qlue", new QlueStatusSender(new QlueStatusClient({ baseUrl: env.QLUE_API_BASE_URL, secret: env.QLUE_CALLBACK_SECRET })));
   return senders;
 }

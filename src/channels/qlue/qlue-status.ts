@@ -20,7 +20,8 @@
  * - any other non-2xx -> "malformed" (dead-lettered: Qlue refuses this callback as such)
  */
 import type { QlueStatus } from "../../domain/projection.ts";
-import { DeliveryError } from "../../app/outbound.ts";
+import { DeliveryError, type OutboundSender, type PartnerStatusUpdate } from "../../app/outbound.ts";
+import { projectForQlue } from "../../domain/projection.ts";
 import { qlueSignature } from "./qlue.connector.ts";
 
 export const ASPIRASI_SIGNATURE_HEADER = "X-Aspirasi-Signature";
@@ -137,5 +138,19 @@ async function responseDetail(res: Response): Promise<string> {
     return text.replace(/\s+/g, " ").trim().slice(0, 200);
   } catch {
     return "";
+  }
+}
+
+/**
+ * Qlue's outbound side: the partner shows our status in its app, so every change of a Qlue report
+ * becomes a status callback. Qlue has no message API: citizen messages of Qlue reports are carried
+ * by the callback's comment, so there is no send().
+ */
+export class QlueStatusSender implements OutboundSender {
+  constructor(private readonly client: QlueStatusClient) {}
+
+  async pushStatus(update: PartnerStatusUpdate): Promise<void> {
+    const qlue = projectForQlue({ report: update.report, events: update.events, units: update.units, language: "id" });
+    await this.client.send({ reportId: update.partnerRef, ticket: update.report.ticket, status: qlue.status, comment: qlue.comment, at: update.report.updatedAt });
   }
 }

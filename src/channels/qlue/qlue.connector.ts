@@ -24,7 +24,7 @@
  *   location `{ lat, lon: lng }`, photos as URL attachments (contentType null: sniffed when fetched),
  *   text = description, plus a line `Lokasi: <address>` when an address is given,
  *   thread.externalReportId = report_id (so later comments and ratings find the report).
- *   The Qlue category slug has no field in InboundMessage; it is not carried (see README).
+ *   The Qlue category slug becomes categoryCode (hyphens to underscores); an unknown one is ignored.
  * - comment.created -> kind "message", externalId `comment:<comment_id>`, thread.externalReportId =
  *   report_id and thread.inReplyTo = `report:<report_id>` (the report message's externalId, so the
  *   generic threading finds it); thread.ticket when the text names one.
@@ -113,7 +113,8 @@ export class QlueConnector implements WebhookConnector {
       if (typeof p !== "string" || !/^https?:\/\/\S+$/i.test(p)) throw new Error("report.created photos must be http(s) URLs");
       return { url: p, contentType: null };
     });
-    optionalString(data, "category", "report.created"); // checked, not carried (no field in InboundMessage)
+    // Qlue's slugs are ours with hyphens ("jalan-rusak"); a slug we do not know is dropped by the intake.
+    const category = optionalString(data, "category", "report.created");
     const text = address && address.trim() !== "" ? `${description}\nLokasi: ${address.trim()}` : description;
     return {
       channel: this.channel,
@@ -125,6 +126,7 @@ export class QlueConnector implements WebhookConnector {
       location: { lat, lon },
       attachments,
       thread: { externalReportId: reportId },
+      categoryCode: category ? category.trim().toLowerCase().replace(/-/g, "_") : null,
     };
   }
 
