@@ -1057,6 +1057,23 @@ describe("administration routes", () => {
     });
   });
 
+  it("GET /api/v1/inbound, GET /api/v1/inbound/:id, POST /api/v1/inbound/:id/requeue", async () => {
+    expectError(await send({ url: "/api/v1/inbound" }), 401, "UNAUTHENTICATED");
+    for (const o of [lurah, sudin, executive]) expectError(await send({ url: "/api/v1/inbound?status=malformed", as: o }), 403, "FORBIDDEN");
+    for (const q of ["status=lost", "cursor=abc", "cursor=-1", "channel=", "limit=5", `channel=${"x".repeat(41)}`])
+      expectError(await send({ url: `/api/v1/inbound?${q}`, as: admin }), 400, "VALIDATION_FAILED");
+    expectOk(await send({ url: `/api/v1/inbound?status=malformed&channel=${encodeURIComponent(SQL)}`, as: admin }));
+    for (const id of ["abc", "0", "-1", "1.5", encodeURIComponent(SQL), "99999999999999999999999"])
+      expectError(await send({ url: `/api/v1/inbound/${id}`, as: admin }), [400, 404]);
+    await noWrite(async () => {
+      expectError(await send({ method: "POST", url: "/api/v1/inbound/1/requeue" }), 401, "UNAUTHENTICATED");
+      expectError(await send({ method: "POST", url: "/api/v1/inbound/1/requeue", as: admin, csrf: false }), 403, "CSRF_FAILED");
+      for (const o of [lurah, executive]) expectError(await send({ method: "POST", url: "/api/v1/inbound/1/requeue", as: o }), 403, "FORBIDDEN");
+      for (const id of ["abc", "0", "1.5", "99999999999999999999999", "2147483648"])
+        expectError(await send({ method: "POST", url: `/api/v1/inbound/${id}/requeue`, as: admin }), [400, 404]);
+    });
+  });
+
   // Regression (was a bug, fixed): GET /api/v1/users?unitId= and GET /api/v1/units/:id/officers (as jsc_admin) pass a NUL byte
   // straight to PostgreSQL (src/store/users.store.ts:84 listUsers, via src/app/admin.ts:94 and :102) -> 500 "invalid byte sequence".
   // Expected 400 VALIDATION_FAILED or an empty list. Fix: refuse control characters in ids.

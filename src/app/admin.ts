@@ -1,6 +1,7 @@
 import { canAdminister, type Actor, type Role } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { listOutbox, listUnitNotifications } from "../store/outbox.store.ts";
+import { findPayload, listPayloads, requeuePayload, type PayloadSummary } from "../store/inbound.store.ts";
 import {
   deleteHoliday,
   listHolidays,
@@ -121,6 +122,31 @@ function publicUser(u: { id: string; email: string; name: string; role: Role; un
 export async function outboxForAdmin(ctx: AppContext, actor: Actor, status?: "pending" | "sent" | "skipped" | "dead") {
   requireAdmin(actor);
   return listOutbox(ctx.pool, { status, limit: 200 });
+}
+
+/** Stored inbound payloads (status=malformed is the list of what no connector could read). */
+export async function inboundPayloadsForAdmin(ctx: AppContext, actor: Actor, f: { status?: PayloadSummary["status"]; channel?: string; beforeId?: number }) {
+  requireAdmin(actor);
+  const items = await listPayloads(ctx.pool, { ...f, limit: 100 });
+  return { items, nextCursor: items.length === 100 ? items.at(-1)!.id : null };
+}
+
+/** One payload as it arrived: the raw body (text when it is UTF-8, else base64) and its headers. */
+export async function inboundPayloadForAdmin(ctx: AppContext, actor: Actor, id: number) {
+  requireAdmin(actor);
+  const p = await findPayload(ctx.pool, id);
+  if (!p) throw new DomainError("NOT_FOUND", "no stored payload with that id");
+  const { body, ...rest } = p;
+  const text = body.toString("utf8");
+  const isText = Buffer.from(text, "utf8").equals(body) && !text.includes("\u0000");
+  return { ...rest, encoding: isText ? "utf8" : "base64", body: isText ? text : body.toString("base64") };
+}
+
+/** An administrator has a malformed payload handled again (after a fix or once its channel is on). */
+export async function requeueInboundPayload(ctx: AppContext, actor: Actor, id: number) {
+  requireAdmin(actor);
+  if (!(await requeuePayload(ctx.pool, id))) throw new DomainError("NOT_FOUND", "no malformed payload with that id");
+  return { ok: true };
 }
 
 /** What reached the officer's unit (and the units below it): new reports, coordinations, escalations. */

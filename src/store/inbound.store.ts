@@ -87,3 +87,55 @@ export async function recentOpenReportOfSender(q: Queryable, channel: string, se
 export async function lockSender(tx: Queryable, channel: string, sender: string): Promise<void> {
   await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`inbound:${channel}:${sender}`]);
 }
+
+export interface PayloadSummary {
+  id: number;
+  channel: string;
+  contentType: string;
+  status: "pending" | "processed" | "malformed";
+  error: string | null;
+  attempts: number;
+  sizeBytes: number;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+/** Stored payloads for administrators, newest first (the malformed ones are the inspection list). */
+export async function listPayloads(
+  q: Queryable,
+  f: { status?: PayloadSummary["status"]; channel?: string; beforeId?: number; limit: number },
+): Promise<PayloadSummary[]> {
+  const { rows } = await q.query<{ id: number; channel: string; content_type: string; status: PayloadSummary["status"]; error: string | null; attempts: number; size_bytes: number; received_at: Date; processed_at: Date | null }>(
+    `select id, channel, content_type, status, error, attempts, octet_length(body) as size_bytes, received_at, processed_at
+     from inbound_payloads
+     where ($1::text is null or status = $1) and ($2::text is null or channel = $2) and ($3::bigint is null or id < $3)
+     order by id desc limit $4`,
+    [f.status ?? null, f.channel ?? null, f.beforeId ?? null, f.limit],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id), channel: r.channel, contentType: r.content_type, status: r.status, error: r.error, attempts: r.attempts,
+    sizeBytes: r.size_bytes, receivedAt: r.received_at, processedAt: r.processed_at,
+  }));
+}
+
+export async function findPayload(q: Queryable, id: number): Promise<(PayloadSummary & { body: Buffer; headers: Record<string, string> }) | null> {
+  const { rows } = await q.query<{ id: number; channel: string; content_type: string; status: PayloadSummary["status"]; error: string | null; attempts: number; body: Buffer; headers: Record<string, string>; received_at: Date; processed_at: Date | null }>(
+    "select id, channel, content_type, status, error, attempts, body, headers, received_at, processed_at from inbound_payloads where id = $1",
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: Number(r.id), channel: r.channel, contentType: r.content_type, status: r.status, error: r.error, attempts: r.attempts,
+    sizeBytes: r.body.length, receivedAt: r.received_at, processedAt: r.processed_at, body: r.body, headers: r.headers,
+  };
+}
+
+/** A malformed payload is handled again (after a connector fix or once its channel is configured). */
+export async function requeuePayload(q: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await q.query(
+    "update inbound_payloads set status = 'pending', processed_at = null where id = $1 and status = 'malformed'",
+    [id],
+  );
+  return (rowCount ?? 0) > 0;
+}

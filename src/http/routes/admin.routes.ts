@@ -9,6 +9,9 @@ import {
   notificationsFor,
   officersOfUnit,
   outboxForAdmin,
+  inboundPayloadForAdmin,
+  inboundPayloadsForAdmin,
+  requeueInboundPayload,
   removeHoliday,
   saveCategory,
   saveHoliday,
@@ -109,6 +112,26 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get("/api/v1/outbox", {
       schema: { tags: ["admin"], summary: "Outbound messages; status=dead is the dead-letter list", querystring: z.object({ status: z.enum(["pending", "sent", "skipped", "dead"]).optional() }).strict() },
     }, async (request) => ({ items: await outboxForAdmin(ctx, actorOf(request), request.query.status) }));
+
+    app.get("/api/v1/inbound", {
+      schema: {
+        tags: ["admin"],
+        summary: "Stored inbound payloads, newest first; status=malformed lists what no connector could read",
+        querystring: z.object({
+          status: z.enum(["pending", "processed", "malformed"]).optional(),
+          channel: z.string().min(1).max(40).optional(),
+          cursor: z.coerce.number().int().positive().optional(),
+        }).strict(),
+      },
+    }, async (request) => inboundPayloadsForAdmin(ctx, actorOf(request), { status: request.query.status, channel: request.query.channel, beforeId: request.query.cursor }));
+
+    app.get("/api/v1/inbound/:id", {
+      schema: { tags: ["admin"], summary: "One stored inbound payload as it arrived", params: z.object({ id: z.coerce.number().int().positive() }).strict() },
+    }, async (request) => inboundPayloadForAdmin(ctx, actorOf(request), request.params.id));
+
+    app.post("/api/v1/inbound/:id/requeue", {
+      schema: { tags: ["admin"], summary: "Handle a malformed payload again", params: z.object({ id: z.coerce.number().int().positive() }).strict() },
+    }, async (request) => requeueInboundPayload(ctx, actorOf(request), request.params.id));
 
     app.post("/api/v1/outbox/:id/retry", {
       schema: { tags: ["admin"], summary: "Send a dead-lettered message again", params: z.object({ id: z.coerce.number().int().positive() }).strict() },

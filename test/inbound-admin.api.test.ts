@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { acceptRawPayload } from "../src/app/inbound.ts";
+import type { WebhookConnector } from "../src/channels/connector.ts";
+import { EmailConnector } from "../src/channels/email/email.connector.ts";
+import { startTestApp, type TestApp, waitFor } from "./harness.ts";
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const MAIL = Buffer.from(
+  "From: Budi <budi@example.id>\r\nTo: pengaduan@jakarta.go.id\r\nSubject: Sampah menumpuk\r\nMessage-ID: <m1@example.id>\r\n" +
+  "Date: Sat, 28 Nov 2026 08:00:00 +0700\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSampah menumpuk di Jl. Cikini Raya sejak seminggu.\r\n",
+);
+
+describe("inbound payloads no connector could read", () => {
+  it("are kept for inspection; an administrator reads one as it arrived and has it handled again", async () => {
+    // The e-mail channel is off when the message arrives: it cannot be read, but it is not lost.
+    const connectors = new Map<string, WebhookConnector>();
+    app = await startTestApp({ worker: true, connectors });
+    const ctx = app.running.ctx;
+    await acceptRawPayload(ctx, "email", MAIL, "message/rfc822");
+    await acceptRawPayload(ctx, "email", Buffer.from([0xff, 0x00, 0xfe]), "message/rfc822");
+    const admin = await app.admin();
+    const list = await waitFor(async () => {
+      const res = (await app!.get("/api/v1/inbound?status=malformed", admin)).json() as { items: Array<{ id: number; channel: string; error: string; sizeBytes: number }> };
+      return res.items.length === 2 ? res.items : null;
+    });
+    expect(list.every((p) => p.channel === "email" && /no connector configured/.test(p.error))).toBe(true);
+    const mail = list.find((p) => p.sizeBytes === MAIL.length)!;
+    const binary = list.find((p) => p.sizeBytes === 3)!;
+
+    const one = (await app.get(`/api/v1/inbound/${mail.id}`, admin)).json();
+    expect(one).toMatchObject({ encoding: "utf8", contentType: "message/rfc822", status: "malformed" });
+    expect(one.body).toBe(MAIL.toString("utf8"));
+    expect((await app.get(`/api/v1/inbound/${binary.id}`, admin)).json()).toMatchObject({ encoding: "base64", body: Buffer.from([0xff, 0x00, 0xfe]).toString("base64") });
+
+    // Officers other than administrators see nothing of it.
+    const lurah = await app.officer("kelurahan_officer", "kel-31.71.01.1001");
+    expect((await app.get("/api/v1/inbound", lurah)).statusCode).toBe(403);
+    expect((await app.post(`/api/v1/inbound/${mail.id}/requeue`, undefined, lurah)).statusCode).toBe(403);
+
+    // The channel is switched on; the administrator requeues the message and it becomes a report.
+    connectors.set("email", new EmailConnector({ ourAddresses: ["pengaduan@jakarta.go.id"] }));
+    expect((await app.post(`/api/v1/inbound/${mail.id}/requeue`, undefined, admin)).statusCode).toBe(200);
+    const report = await waitFor(async () => (await ctx.pool.query<{ description: string }>(
+      "select r.description from inbound_messages m join reports r on r.id = m.report_id where m.payload_id = $1", [mail.id])).rows[0]);
+    expect(report.description).toContain("Sampah menumpuk");
+    // Only a malformed payload can be requeued; an unknown id is a 404.
+    expect((await app.post(`/api/v1/inbound/${mail.id}/requeue`, undefined, admin)).statusCode).toBe(404);
+    expect((await app.get("/api/v1/inbound/999999", admin)).statusCode).toBe(404);
+    expect((await app.get("/api/v1/inbound?status=bogus", admin)).statusCode).toBe(400);
+  });
+});
