@@ -49,7 +49,13 @@ export async function boot(
     await db.close();
     throw err;
   }
-  const ctx = createAppContext({ pool: db.pool, blobs: new FsBlobStore(path.join(config.dataDir, "blobs")), publicBaseUrl: config.publicBaseUrl, now: opts.now });
+  const ctx = createAppContext({
+    pool: db.pool,
+    blobs: new FsBlobStore(path.join(config.dataDir, "blobs")),
+    publicBaseUrl: config.publicBaseUrl,
+    now: opts.now,
+    senderLimits: config.senderLimits,
+  });
   const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
   const senders: SenderRegistry = opts.senders ?? sendersFromEnv(config.env, (citizenId, kind) => citizenIdentity(db.pool, citizenId, kind));
   const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);

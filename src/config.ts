@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { SenderLimits } from "./app/sender-limits.ts";
 
 /** Configuration from the environment (names in docs/api-contract.md and the README). */
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   workerConcurrency: number;
   role: "all" | "api" | "worker";
   logRequests: boolean;
+  /** per-sender limits on the channels (INBOUND_REPORTS_PER_SENDER_HOUR, INBOUND_STATUS_PER_SENDER_HOUR) */
+  senderLimits: Partial<SenderLimits>;
   /** the environment itself, for channel connectors that read their own settings */
   env: NodeJS.ProcessEnv;
 }
@@ -35,6 +38,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     workerConcurrency: Number(env.WORKER_CONCURRENCY ?? 4),
     role: roleArg,
     logRequests: env.LOG_REQUESTS === "1",
+    senderLimits: {
+      ...(env.INBOUND_REPORTS_PER_SENDER_HOUR ? { reportsPerHour: positiveInt(env.INBOUND_REPORTS_PER_SENDER_HOUR, "INBOUND_REPORTS_PER_SENDER_HOUR") } : {}),
+      ...(env.INBOUND_STATUS_PER_SENDER_HOUR ? { statusRequestsPerHour: positiveInt(env.INBOUND_STATUS_PER_SENDER_HOUR, "INBOUND_STATUS_PER_SENDER_HOUR") } : {}),
+    },
     env,
   };
+}
+
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return n;
 }

@@ -54,3 +54,20 @@ describe("inbound payloads no connector could read", () => {
     expect((await app.get("/api/v1/inbound?status=bogus", admin)).statusCode).toBe(400);
   });
 });
+
+describe("per-sender limits", () => {
+  it("one address opens at most the hour's allowance of reports; the rest is kept with the outcome rate_limited", async () => {
+    app = await startTestApp({ worker: true, connectors: new Map([["email", new EmailConnector({ ourAddresses: ["pengaduan@jakarta.go.id"] })]]) });
+    const ctx = app.running.ctx;
+    for (let i = 0; i < 12; i++) {
+      const mail = MAIL.toString("utf8").replace("Subject: Sampah menumpuk", `Subject: Keluhan nomor ${i}`).replace("<m1@example.id>", `<flood-${i}@example.id>`);
+      await acceptRawPayload(ctx, "email", Buffer.from(mail), "message/rfc822");
+    }
+    const outcomes = await waitFor(async () => {
+      const { rows } = await ctx.pool.query<{ outcome: string; n: number }>("select outcome, count(*)::int as n from inbound_messages group by outcome order by outcome");
+      return rows.reduce((a, r) => a + r.n, 0) === 12 ? rows : null;
+    });
+    expect(outcomes).toEqual([{ outcome: "rate_limited", n: 2 }, { outcome: "report_created", n: 10 }]);
+    expect((await ctx.pool.query("select 1 from reports")).rowCount).toBe(10);
+  });
+});

@@ -89,6 +89,28 @@ describe("SMS in: Twilio webhook -> stored -> job -> report or thread", () => {
     expect(await count("reports")).toBe(2);
   });
 
+  it("keeps but does not act on what one sender sends beyond the hour's allowance", async () => {
+    const out = new Outbox();
+    app = await startTestApp({ worker: true, connectors: new Map([["sms", new TwilioSmsConnector({ authToken: TOKEN })]]), senders: new Map([["sms", out]]) });
+    const pool = app.running.ctx.pool;
+    const first = sms({ MessageSid: "SMR0", From: "+6281234500000", Body: "Pohon tumbang di Jl. Cikini" });
+    await post(app, first);
+    const { ticket } = await waitFor(async () => (await pool.query<{ ticket: string }>(
+      "select r.ticket from inbound_messages m join reports r on r.id = m.report_id where m.external_id = 'SMR0'")).rows[0]);
+    // A script asks for the status 25 times: 20 answers (each an SMS we pay for), the rest kept unanswered.
+    for (let i = 1; i <= 25; i++) await post(app, sms({ MessageSid: `SMR${i}`, From: "+6289900000000", Body: `CEK ${ticket}` }));
+    const outcomes = await waitFor(async () => {
+      const { rows } = await pool.query<{ outcome: string; n: number }>(
+        "select outcome, count(*)::int as n from inbound_messages where sender_value = '+6289900000000' group by outcome order by outcome");
+      return rows.reduce((a, r) => a + r.n, 0) === 25 ? rows : null;
+    });
+    expect(outcomes).toEqual([{ outcome: "rate_limited", n: 5 }, { outcome: "status_answered", n: 20 }]);
+    await waitFor(async () => out.sent.filter((m) => m.citizen.phone === "+6289900000000").length === 20);
+    // Every payload is stored and handled; none is lost or malformed.
+    const payloads = await pool.query<{ status: string; n: number }>("select status, count(*)::int as n from inbound_payloads group by status");
+    expect(payloads.rows).toEqual([{ status: "processed", n: 26 }]);
+  });
+
   it("is off when not configured", async () => {
     app = await startTestApp();
     const res = await post(app, sms({ MessageSid: "SM1", From: "+6281234567890", Body: "x" }));

@@ -4,6 +4,7 @@ import type { BlobStore } from "../store/blob-store.ts";
 import { ReferenceCache } from "./reference-cache.ts";
 import { TicketAllocator } from "./tickets.ts";
 import { LruCache } from "./lru-cache.ts";
+import { DEFAULT_SENDER_LIMITS, type SenderLimits } from "./sender-limits.ts";
 
 /** What every use case needs: the database, the blob store, the clock and the reference data. */
 export interface AppContext {
@@ -17,9 +18,11 @@ export interface AppContext {
   newId(): string;
   /** externally visible base URL, for links in messages */
   publicBaseUrl: string;
+  /** how much one sender may ask of us through the channels (src/app/sender-limits.ts) */
+  senderLimits: SenderLimits;
 }
 
-export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; publicBaseUrl: string; now?: () => Date }): AppContext {
+export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; publicBaseUrl: string; now?: () => Date; senderLimits?: Partial<SenderLimits> }): AppContext {
   return {
     pool: opts.pool,
     blobs: opts.blobs,
@@ -29,5 +32,6 @@ export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; public
     now: opts.now ?? (() => new Date()),
     newId: randomUUID,
     publicBaseUrl: opts.publicBaseUrl,
+    senderLimits: { ...DEFAULT_SENDER_LIMITS, ...opts.senderLimits },
   };
 }

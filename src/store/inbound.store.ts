@@ -139,3 +139,15 @@ export async function requeuePayload(q: Queryable, id: number): Promise<boolean>
   );
   return (rowCount ?? 0) > 0;
 }
+
+/** How many of a sender's messages had this outcome within the last seconds (counting stops at `cap`). */
+export async function countRecentOutcomes(q: Queryable, channel: string, sender: string, outcome: string, seconds: number, cap: number): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `select count(*)::int as n from (
+       select 1 from inbound_messages
+       where channel = $1 and sender_value = $2 and created_at > now() - make_interval(secs => $3) and outcome = $4
+       limit $5) recent`,
+    [channel, sender, seconds, outcome, cap],
+  );
+  return rows[0]!.n;
+}
