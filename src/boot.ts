@@ -6,6 +6,10 @@ import { createAppContext, type AppContext } from "./app/context.ts";
 import type { SenderRegistry } from "./app/outbound.ts";
 import { connectorsFromEnv } from "./channels/registry.ts";
 import { sendersFromEnv } from "./channels/senders.ts";
+import { startPullersFromEnv } from "./channels/pullers.ts";
+import { mediaFetchersFromEnv } from "./channels/media-fetchers.ts";
+import type { MediaFetchers } from "./app/fetch-media.ts";
+import { findReportById } from "./store/reports.store.ts";
 import { citizenIdentity } from "./store/citizens.store.ts";
 import { startSmtpListener, type SmtpListener } from "./channels/email/smtp-listener.ts";
 import { acceptRawPayload, type ConnectorRegistry } from "./app/inbound.ts";
@@ -40,7 +44,7 @@ export async function prepareDatabase(db: Database, deploymentDir: string) {
 /** Starts the product: API, worker, or both in one process. */
 export async function boot(
   config: Config,
-  opts: { senders?: SenderRegistry; connectors?: ConnectorRegistry; now?: () => Date; listen?: boolean } = {},
+  opts: { senders?: SenderRegistry; connectors?: ConnectorRegistry; mediaFetchers?: MediaFetchers; now?: () => Date; listen?: boolean } = {},
 ): Promise<Running> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -57,9 +61,15 @@ export async function boot(
     senderLimits: config.senderLimits,
   });
   const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
-  const senders: SenderRegistry = opts.senders ?? sendersFromEnv(config.env, (citizenId, kind) => citizenIdentity(db.pool, citizenId, kind));
+  const senders: SenderRegistry = opts.senders ?? sendersFromEnv(config.env, {
+    identity: (citizenId, kind) => citizenIdentity(db.pool, citizenId, kind),
+    reportRef: async (reportId) => (await findReportById(db.pool, reportId))?.channelRef ?? null,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);
-  const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, connectors, config.workerConcurrency);
+  const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, connectors, opts.mediaFetchers ?? mediaFetchersFromEnv(config.env), config.workerConcurrency);
+  // Channels that fetch (LAPOR!, ...) run with the worker.
+  const pullers = config.role === "api" ? [] : startPullersFromEnv(ctx, config.env);
   let smtp: SmtpListener | null = null;
   if (config.role !== "worker" && config.smtpPort !== 0 && connectors.has("email")) {
     smtp = await startSmtpListener({ port: config.smtpPort, store: async (raw) => void (await acceptRawPayload(ctx, "email", raw, "message/rfc822")) })
@@ -93,6 +103,7 @@ export async function boot(
     async stop() {
       await smtp?.close();
       await server?.close();
+      await Promise.all(pullers.map((p) => p.stop()));
       await worker?.stop();
       await db.close();
     },

@@ -73,15 +73,22 @@ export interface Officer {
  * Boots the whole product in-process on a fresh copy of the database; requests go through
  * fastify's inject (no port). The worker runs only when asked for.
  */
-export async function startTestApp(opts: { worker?: boolean; senders?: SenderRegistry; connectors?: ConnectorRegistry; now?: Date } = {}): Promise<TestApp> {
+export async function startTestApp(opts: {
+  worker?: boolean;
+  senders?: SenderRegistry;
+  connectors?: ConnectorRegistry;
+  now?: Date;
+  /** channel settings as in production: connectors, senders and pullers come from them unless given */
+  env?: Record<string, string>;
+} = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aspirasi-test-"));
   const clock: { now: Date | null } = { now: opts.now ?? null };
   const config = loadConfig(
-    { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2" },
+    { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2", ...opts.env },
     [`--role=${opts.worker ? "all" : "api"}`],
   );
-  const running = await boot(config, { senders: opts.senders, connectors: opts.connectors ?? new Map(), now: () => (clock.now ? new Date(clock.now) : new Date()), listen: false });
+  const running = await boot(config, { senders: opts.senders, connectors: opts.connectors ?? (opts.env ? undefined : new Map()), now: () => (clock.now ? new Date(clock.now) : new Date()), listen: false });
   const server = running.server!;
   let adminOfficer: Officer | null = null;
 

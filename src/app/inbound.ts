@@ -19,7 +19,9 @@ import { findReportById, findReportByTicket, insertEvents, listEvents, setPartne
 import { addWorkingDays } from "../domain/sla-clock.ts";
 import { writeCursor } from "../store/cursors.store.ts";
 import type { AppContext } from "./context.ts";
+import { queueMessageMedia } from "./fetch-media.ts";
 import { intakeReport } from "./submit-report.ts";
+import { overSenderLimit } from "./sender-limits.ts";
 import { applyDispute } from "./transition-report.ts";
 
 export type ConnectorRegistry = ReadonlyMap<string, WebhookConnector>;
@@ -113,6 +115,7 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
   await lockSender(tx, m.channel, m.sender.value);
   const citizenId = await linkIdentity(tx, m.sender, ctx.newId);
   if (m.kind === "status_request") {
+    if (await overSenderLimit(tx, ctx.senderLimits, m.channel, m.sender.value, "status")) return void (await record("rate_limited", citizenId, null));
     await answerStatus(ctx, tx, m, citizenId, record);
     return;
   }
@@ -127,6 +130,8 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     await record("thread_appended", citizenId, existing);
     return;
   }
+  // Beyond the hour's allowance a sender's new messages are kept (payload and record) but open nothing.
+  if (await overSenderLimit(tx, ctx.senderLimits, m.channel, m.sender.value, "report")) return void (await record("rate_limited", citizenId, null));
   const ref = await ctx.reference.get();
   const category = m.categoryCode && ref.categories.get(m.categoryCode)?.active ? m.categoryCode : null;
   const created = await intakeReport(ctx, tx, {
@@ -140,6 +145,7 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     identity: m.sender,
     eventData: { externalId: m.externalId, attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })) },
   });
+  await queueMessageMedia(ctx, tx, m, created.reportId, created.eventId);
   if (m.partnerDeadlines?.length) {
     const from = m.sentAt ?? ctx.now();
     await setPartnerDeadlines(tx, created.reportId, m.partnerDeadlines.map((d) => ({
@@ -174,6 +180,7 @@ async function appendToThread(ctx: AppContext, tx: Queryable, reportId: string, 
       data: { channel: m.channel, externalId: m.externalId, text: m.text, subject: m.subject ?? null,
         attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })), location: m.location ?? null } },
   ], ctx.now());
+  await queueMessageMedia(ctx, tx, m, report.id, eventId!);
   await insertUnitNotifications(tx, [{ unitId: report.holdingUnitId, reportId: report.id, eventId: eventId ?? null, template: "citizen_message", payload: { ticket: report.ticket, channel: m.channel } }]);
 }
 

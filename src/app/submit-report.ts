@@ -112,7 +112,7 @@ export async function intakeReport(ctx: AppContext, db: Queryable, input: Submit
       }],
       uploads,
     });
-    return { ticket, reportId, citizenId: stored.citizenId, state: routing.state, language };
+    return { ticket, reportId, citizenId: stored.citizenId, eventId: stored.firstEventId, state: routing.state, language };
   } catch (err) {
     await discardBlobs(ctx, uploads.flatMap((u) => [u.originalKey, u.publicKey]));
     throw err;

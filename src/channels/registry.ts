@@ -1,6 +1,7 @@
 import type { WebhookConnector } from "./connector.ts";
 import { EmailConnector } from "./email/email.connector.ts";
 import { FacebookConnector } from "./facebook/facebook.connector.ts";
+import { LaporConnector } from "./lapor/lapor.connector.ts";
 import { QlueConnector } from "./qlue/qlue.connector.ts";
 import { TwilioSmsConnector } from "./sms/twilio.connector.ts";
 import { TwitterConnector } from "./twitter/twitter.connector.ts";
@@ -23,6 +24,7 @@ export function connectorsFromEnv(env: NodeJS.ProcessEnv): Map<string, WebhookCo
   if (env.TWITTER_CONSUMER_SECRET) {
     connectors.set("twitter", new TwitterConnector({ consumerSecret: env.TWITTER_CONSUMER_SECRET, ownUserId: env.TWITTER_USER_ID || undefined, ownScreenName: env.TWITTER_SCREEN_NAME || undefined }));
   }
+  if (env.LAPOR_API_BASE_URL && env.LAPOR_API_TOKEN && env.LAPOR_AGENCY_ID) connectors.set("lapor", new LaporConnector());
   if (env.SMTP_PORT !== "0") {
     const ours = (env.EMAIL_ADDRESSES ?? "").split(",").map((a) => a.trim()).filter(Boolean);
     connectors.set("email", new EmailConnector({ ourAddresses: ours }));

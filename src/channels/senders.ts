@@ -3,16 +3,29 @@ import { EmailSender } from "./outbound/email.sender.ts";
 import { GraphSendSender } from "./outbound/graph-send.sender.ts";
 import { TwilioSmsSender } from "./outbound/twilio-sms.sender.ts";
 import { QlueStatusClient, QlueStatusSender } from "./qlue/qlue-status.ts";
+import { laporClientFromEnv } from "./lapor/lapor-client.ts";
+import { LaporSender } from "./lapor/lapor.sender.ts";
 
 /** Looks up a citizen's identity on a channel (their Facebook page-scoped id, ...). */
 export type IdentityLookup = (citizenId: string, kind: string) => Promise<string | null>;
+
+/** The channel's own id of one of our reports (its channelRef: a LAPOR! id, the first tweet). */
+export type ReportRefLookup = (reportId: string) => Promise<string | null>;
+
+/** What senders may look up in our records. */
+export interface SenderLookups {
+  identity: IdentityLookup;
+  reportRef: ReportRefLookup;
+  publicBaseUrl: string;
+}
 
 /**
  * The outbound senders switched on by configuration; every external base URL is configurable
  * (tests point them at local fakes). A channel without its credentials answers nobody, and its
  * messages are recorded as skipped.
  */
-export function sendersFromEnv(env: NodeJS.ProcessEnv, identity: IdentityLookup): Map<string, OutboundSender> {
+export function sendersFromEnv(env: NodeJS.ProcessEnv, lookups: SenderLookups): Map<string, OutboundSender> {
+  const identity = lookups.identity;
   const senders = new Map<string, OutboundSender>();
   if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM)
     senders.set("sms", new TwilioSmsSender({ baseUrl: env.TWILIO_API_BASE_URL || undefined, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM }));
@@ -41,5 +54,7 @@ export function sendersFromEnv(env: NodeJS.ProcessEnv, identity: IdentityLookup)
     }));
   if (env.QLUE_API_BASE_URL && env.QLUE_CALLBACK_SECRET)
     senders.set("qlue", new QlueStatusSender(new QlueStatusClient({ baseUrl: env.QLUE_API_BASE_URL, secret: env.QLUE_CALLBACK_SECRET })));
+  const lapor = laporClientFromEnv(env);
+  if (lapor) senders.set("lapor", new LaporSender({ client: lapor, laporIdOf: lookups.reportRef, publicBaseUrl: lookups.publicBaseUrl }));
   return senders;
 }

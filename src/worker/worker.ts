@@ -1,6 +1,7 @@
 import type { TaskList } from "graphile-worker";
 import type { AppContext } from "../app/context.ts";
 import { drainOutbox } from "../app/deliver-outbox.ts";
+import { fetchPendingMedia, type MediaFetchers } from "../app/fetch-media.ts";
 import { processInbound, type ConnectorRegistry } from "../app/inbound.ts";
 import type { SenderRegistry } from "../app/outbound.ts";
 import { sweepSla } from "../app/sla-sweep.ts";
@@ -55,6 +56,7 @@ export async function startWorker(
   db: { connectionString: string; embedded: boolean },
   senders: SenderRegistry,
   connectors: ConnectorRegistry,
+  mediaFetchers: MediaFetchers,
   concurrency = 4,
 ): Promise<Worker> {
   const runner = await startQueue({
@@ -68,8 +70,11 @@ export async function startWorker(
   const relay = startPoller("relay", async () => ({ handled: await drainOutbox(ctx, senders, 50), batch: 50 }));
   // Several inbound loops: each claims its own batch (SKIP LOCKED); one sender's messages are serialized.
   const inbound = [1, 2, 3].map((i) => startPoller(`inbound-${i}`, async () => ({ handled: await processInbound(ctx, connectors, 10), batch: 10 })));
+  // Photos and other media the channels only linked to are fetched into the report's photos.
+  const media = startPoller("media", async () => ({ handled: await fetchPendingMedia(ctx, mediaFetchers, 10), batch: 10 }), 1000);
   return {
     async stop() {
+      await media.stop();
       await Promise.all(inbound.map((p) => p.stop()));
       await relay.stop();
       await runner.stop();

@@ -111,6 +111,7 @@ describe("Qlue report.created", () => {
         { url: "https://cdn.qlue.example/reports/884213/2.jpg", contentType: null },
       ],
       thread: { externalReportId: "QL-884213" },
+      categoryCode: "jalan_rusak",
     });
   });
 

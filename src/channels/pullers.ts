@@ -1,0 +1,21 @@
+import type { AppContext } from "../app/context.ts";
+import { laporClientFromEnv, laporPollIntervalMs } from "./lapor/lapor-client.ts";
+import { startLaporPoller } from "./lapor/lapor-poller.ts";
+
+/** A channel that fetches instead of being called: a poller or a bound session. */
+export interface Puller {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the pulling side of every configured channel (LAPOR! polling, ...). They run in the
+ * worker role, in one process: each stores what it fetched with its cursor in one transaction,
+ * so a second process would repeat work but never double a report.
+ */
+export function startPullersFromEnv(ctx: AppContext, env: NodeJS.ProcessEnv): Puller[] {
+  const pullers: Puller[] = [];
+  const lapor = laporClientFromEnv(env);
+  if (lapor) pullers.push({ name: "lapor", ...startLaporPoller({ ctx, client: lapor, intervalMs: laporPollIntervalMs(env) }) });
+  return pullers;
+}
