@@ -171,12 +171,23 @@ async function findThread(tx: Queryable, m: InboundMessage, now: Date): Promise<
   return null;
 }
 
-async function appendToThread(ctx: AppContext, tx: Queryable, reportId: string, m: InboundMessage, citizenId: string): Promise<void> {
+/**
+ * A citizen's message joins a report's timeline, from any channel; the holding unit is told.
+ * `publicComment` is set only where the citizen wrote in public (a Balai Warga comment).
+ */
+export async function appendToThread(
+  ctx: AppContext,
+  tx: Queryable,
+  reportId: string,
+  m: InboundMessage,
+  citizenId: string | null,
+  publicComment: string | null = null,
+): Promise<void> {
   const report = await findReportById(tx, reportId);
   if (!report) return;
   const [eventId] = await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId }, [
     { type: "message_in", unitId: report.holdingUnitId, fromState: null, toState: null, fromUnitId: null, toUnitId: null, note: null,
-      publicComment: null, reason: null,
+      publicComment, reason: null,
       data: { channel: m.channel, externalId: m.externalId, text: m.text, subject: m.subject ?? null,
         attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })), location: m.location ?? null } },
   ], ctx.now());

@@ -16,7 +16,7 @@ export interface TransitionInput extends TransitionCommand {
   duplicateOf?: string;
 }
 
-function ticketOrThrow(ticket: string): string {
+export function ticketOrThrow(ticket: string): string {
   const t = normalizeTicket(ticket);
   if (!t) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
   return t;

@@ -34,6 +34,7 @@ export const publicReportSchema = z
   .refine((r) => (r.lat === undefined) === (r.lon === undefined), { message: "lat and lon go together", path: ["lat"] });
 
 export const disputeSchema = z.object({ reason: text(2000).min(1, "reason is required"), contact: contactSchema }).strict();
+export const commentSchema = z.object({ text: text(2000).min(1, "text is required"), contact: contactSchema.optional() }).strict();
 export const supportSchema = z.object({ contact: contactSchema.optional() }).strict().optional();
 
 export const loginSchema = z.object({ email: z.string().trim().max(254), password: z.string().min(1).max(200) }).strict();

@@ -5,6 +5,7 @@
  * follows is still the latest one, so a row taken over after an expired lease is never doubled.
  */
 import type { Queryable } from "./db.ts";
+import { bumpReportVersion } from "./reports.store.ts";
 
 export type MediaStatus = "pending" | "fetched" | "failed" | "refused";
 
@@ -130,5 +131,5 @@ export async function markMediaFetched(tx: Queryable, row: Pick<MediaRow, "id" |
     "update inbound_media set status = 'fetched', upload_id = $2, data = null, last_error = null, done_at = $3 where id = $1",
     [row.id, uploadId, at],
   );
-  await tx.query("update reports set version = version + 1 where id = $1", [row.reportId]);
+  await bumpReportVersion(tx, row.reportId);
 }

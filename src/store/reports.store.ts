@@ -346,3 +346,8 @@ export async function addSupport(tx: Queryable, reportId: string, supporterKey: 
 export async function setPartnerDeadlines(q: Queryable, reportId: string, deadlines: Report["partnerDeadlines"]): Promise<void> {
   await q.query("update reports set partner_deadlines = $2::jsonb where id = $1", [reportId, JSON.stringify(deadlines)]);
 }
+
+/** Something public about the report changed without a state change (a public comment, a photo): cached views are stale. */
+export async function bumpReportVersion(q: Queryable, reportId: string): Promise<void> {
+  await q.query("update reports set version = version + 1 where id = $1", [reportId]);
+}

@@ -3,6 +3,7 @@ import { asMultipartError } from "../errors.ts";
 import { createHash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyRequest } from "fastify";
+import { commentOnReport } from "../../app/portal-comments.ts";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { getPublicReport } from "../../app/report-queries.ts";
@@ -11,7 +12,7 @@ import { disputeReport, supportReport } from "../../app/transition-report.ts";
 import { publicPhoto } from "../../app/uploads.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { languageOf } from "../auth.ts";
-import { disputeSchema, langQuery, publicReportSchema, supportSchema, ticketParam } from "../schemas.ts";
+import { disputeSchema, langQuery, publicReportSchema, supportSchema, ticketParam, commentSchema } from "../schemas.ts";
 
 const MAX_PHOTOS = 5;
 
@@ -96,6 +97,10 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const result = await disputeReport(ctx, request.params.ticket, { reason: request.body.reason, contact: request.body.contact });
       return reply.status(201).send(result);
     });
+
+    app.post("/api/v1/public/reports/:ticket/comments", {
+      schema: { tags: ["public"], summary: "Comment on a report's public page (the author is never shown)", params: ticketParam, body: commentSchema },
+    }, async (request, reply) => reply.status(201).send(await commentOnReport(ctx, request.params.ticket, request.body)));
 
     app.post("/api/v1/public/reports/:ticket/supports", {
       schema: { tags: ["public"], summary: "Support a report (+1)", params: ticketParam, body: supportSchema },
