@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { acceptRawPayload } from "../src/app/inbound.ts";
+import { acceptRawPayload, processInbound } from "../src/app/inbound.ts";
 import type { WebhookConnector } from "../src/channels/connector.ts";
 import { EmailConnector } from "../src/channels/email/email.connector.ts";
 import { startTestApp, type TestApp, waitFor } from "./harness.ts";
@@ -69,5 +69,28 @@ describe("per-sender limits", () => {
     });
     expect(outcomes).toEqual([{ outcome: "rate_limited", n: 2 }, { outcome: "report_created", n: 10 }]);
     expect((await ctx.pool.query("select 1 from reports")).rowCount).toBe(10);
+  });
+});
+
+describe("a message that cannot be handled", () => {
+  it("is kept as malformed while the rest of its batch is handled", async () => {
+    // A connector that reads any payload; a NUL byte in the text makes PostgreSQL refuse the report.
+    const connector: WebhookConnector = {
+      channel: "test",
+      verify: () => true,
+      parse: (raw) => [{
+        channel: "test", externalId: raw.toString("utf8"), kind: "message", sender: { kind: "test_user", value: raw.toString("utf8") },
+        text: raw.toString("utf8").startsWith("bad") ? "rusak\u0000" : `Laporan ${raw.toString("utf8")}`, sentAt: null, attachments: [], thread: {},
+      }],
+    };
+    app = await startTestApp({ connectors: new Map([["test", connector]]) });
+    const ctx = app.running.ctx;
+    for (const body of ["one", "bad-two", "three"]) await acceptRawPayload(ctx, "test", Buffer.from(body), "text/plain");
+    expect(await processInbound(ctx, new Map([["test", connector]]), 10)).toBe(3);
+    const payloads = await ctx.pool.query<{ body: Buffer; status: string; error: string | null }>("select body, status, error from inbound_payloads order by id");
+    expect(payloads.rows.map((p) => [p.body.toString(), p.status])).toEqual([["one", "processed"], ["bad-two", "malformed"], ["three", "processed"]]);
+    expect(payloads.rows[1]!.error).toMatch(/^handling failed/);
+    expect((await ctx.pool.query("select 1 from reports")).rowCount).toBe(2);
+    expect((await ctx.pool.query("select 1 from inbound_messages")).rowCount).toBe(2);
   });
 });

@@ -6,9 +6,9 @@ import { linkIdentity } from "../store/citizens.store.ts";
 import { withTransaction, type Queryable } from "../store/db.ts";
 import {
   claimPendingPayloads,
-  inboundMessageSeen,
-  lockSender,
+  lockSenderAndCheckSeen,
   markPayload,
+  markPayloadsProcessed,
   recentOpenReportOfSender,
   recordInboundMessage,
   reportOfMessages,
@@ -73,8 +73,23 @@ export async function acceptPulled(
  * inspection. Returns how many payloads it handled.
  */
 export async function processInbound(ctx: AppContext, connectors: ConnectorRegistry, limit = 20): Promise<number> {
+  try {
+    return await processBatch(ctx, connectors, limit, false);
+  } catch (err) {
+    if (!(err instanceof CarefulRetry)) throw err;
+    // A message of the batch could not be handled: the batch was rolled back and is handled again,
+    // each payload in its own savepoint, so the bad one is kept as malformed and the others pass.
+    return processBatch(ctx, connectors, limit, true);
+  }
+}
+
+/** A payload failed on the fast path (no savepoints): the batch is redone the careful way. */
+class CarefulRetry extends Error {}
+
+async function processBatch(ctx: AppContext, connectors: ConnectorRegistry, limit: number, careful: boolean): Promise<number> {
   return withTransaction(ctx.pool, async (tx) => {
     const payloads = await claimPendingPayloads(tx, limit);
+    const processed: number[] = [];
     for (const payload of payloads) {
       const connector = connectors.get(payload.channel);
       let messages: InboundMessage[];
@@ -85,41 +100,44 @@ export async function processInbound(ctx: AppContext, connectors: ConnectorRegis
         await markPayload(tx, payload.id, "malformed", errorText(err));
         continue;
       }
-      await tx.query("savepoint inbound_payload");
+      if (careful) await tx.query("savepoint inbound_payload");
       try {
         for (const m of messages) await handleMessage(ctx, tx, payload.id, m);
-        await tx.query("release savepoint inbound_payload");
-        await markPayload(tx, payload.id, "processed", null);
+        if (careful) await tx.query("release savepoint inbound_payload");
+        processed.push(payload.id);
       } catch (err) {
         // A deadlock or serialization failure is nobody's fault: the whole batch is tried again.
         if (isRetryable(err)) throw err;
+        if (!careful) throw new CarefulRetry(errorText(err));
         // A message that cannot be handled must not block the others: keep it for inspection.
         await tx.query("rollback to savepoint inbound_payload");
         await markPayload(tx, payload.id, "malformed", `handling failed: ${errorText(err)}`);
       }
     }
+    await markPayloadsProcessed(tx, processed);
     return payloads.length;
   });
 }
 
 async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, m: InboundMessage): Promise<void> {
-  if (await inboundMessageSeen(tx, m.channel, m.externalId)) return;
   const record = (outcome: string, citizenId: string | null, reportId: string | null) =>
     recordInboundMessage(tx, { channel: m.channel, externalId: m.externalId, payloadId, kind: m.kind, senderKind: m.sender.kind, senderValue: m.sender.value, citizenId, reportId, outcome });
   if (m.kind === "ignored" || (!m.text.trim() && m.attachments.length === 0 && !m.location)) {
-    await record("ignored", null, null);
+    await record("ignored", null, null); // recorded once: a repeat is dropped by the unique key
     return;
   }
   // Several inbound loops run at once: messages of one sender are handled one after the other,
-  // so a reply waits for the report its first message is opening.
-  await lockSender(tx, m.channel, m.sender.value);
-  const citizenId = await linkIdentity(tx, m.sender, ctx.newId);
+  // so a reply waits for the report its first message is opening. A message seen before is done.
+  if (await lockSenderAndCheckSeen(tx, m.channel, m.sender.value, m.externalId)) return;
+  // A sender nobody heard from before has no conversation to continue and no allowance used.
+  const { citizenId, created: newSender } = await linkIdentity(tx, m.sender, ctx.newId);
+  const overLimit = async (what: "report" | "status") => !newSender && overSenderLimit(tx, ctx.senderLimits, m.channel, m.sender.value, what);
   if (m.kind === "status_request") {
-    if (await overSenderLimit(tx, ctx.senderLimits, m.channel, m.sender.value, "status")) return void (await record("rate_limited", citizenId, null));
+    if (await overLimit("status")) return void (await record("rate_limited", citizenId, null));
     await answerStatus(ctx, tx, m, citizenId, record);
     return;
   }
-  const existing = await findThread(tx, m, ctx.now());
+  const existing = await findThread(tx, m, ctx.now(), newSender);
   if (m.kind === "rating") {
     await handleRating(ctx, tx, existing, m, citizenId);
     await record(existing ? "rating_recorded" : "ignored", citizenId, existing);
@@ -131,7 +149,7 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     return;
   }
   // Beyond the hour's allowance a sender's new messages are kept (payload and record) but open nothing.
-  if (await overSenderLimit(tx, ctx.senderLimits, m.channel, m.sender.value, "report")) return void (await record("rate_limited", citizenId, null));
+  if (await overLimit("report")) return void (await record("rate_limited", citizenId, null));
   const ref = await ctx.reference.get();
   const category = m.categoryCode && ref.categories.get(m.categoryCode)?.active ? m.categoryCode : null;
   const created = await intakeReport(ctx, tx, {
@@ -157,7 +175,7 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
 }
 
 /** Which report a message continues: a ticket in it, a reply chain, or a recent conversation. */
-async function findThread(tx: Queryable, m: InboundMessage, now: Date): Promise<string | null> {
+async function findThread(tx: Queryable, m: InboundMessage, now: Date, newSender: boolean): Promise<string | null> {
   const ticket = m.thread.ticket ? normalizeTicket(m.thread.ticket) : null;
   if (ticket) {
     const report = await findReportByTicket(tx, ticket);
@@ -167,7 +185,7 @@ async function findThread(tx: Queryable, m: InboundMessage, now: Date): Promise<
   const byChain = await reportOfMessages(tx, m.channel, chain);
   if (byChain) return byChain;
   const window = TIME_THREADED[m.channel];
-  if (window) return recentOpenReportOfSender(tx, m.channel, m.sender.value, new Date(now.getTime() - window));
+  if (window && !newSender) return recentOpenReportOfSender(tx, m.channel, m.sender.value, new Date(now.getTime() - window));
   return null;
 }
 

@@ -57,28 +57,42 @@ export function contactIdentities(contact: CitizenContact | null | undefined, id
  * identity given to it. Returns null when the contact has no identity at all (anonymous).
  */
 export async function linkCitizen(tx: Queryable, contact: CitizenContact, newId: () => string): Promise<string | null> {
-  return linkIdentities(tx, contactIdentities(contact), newId);
+  return (await linkIdentities(tx, contactIdentities(contact), newId))?.citizenId ?? null;
 }
 
-/** Links a sender known by a channel identity (phone, e-mail, handle, partner id) to a citizen. */
-export async function linkIdentity(tx: Queryable, identity: ChannelIdentity, newId: () => string): Promise<string> {
+/**
+ * Links a sender known by a channel identity (phone, e-mail, handle, partner id) to a citizen;
+ * `created` says the citizen is new (nobody wrote from these identities before).
+ */
+export async function linkIdentity(tx: Queryable, identity: ChannelIdentity, newId: () => string): Promise<{ citizenId: string; created: boolean }> {
   return (await linkIdentities(tx, contactIdentities(null, identity), newId))!;
 }
 
-async function linkIdentities(tx: Queryable, who: ReturnType<typeof contactIdentities>, newId: () => string): Promise<string | null> {
+/** One statement: the (merged-into) citizen holding any identity, or a new one; every identity linked to it. */
+async function linkIdentities(tx: Queryable, who: ReturnType<typeof contactIdentities>, newId: () => string): Promise<{ citizenId: string; created: boolean } | null> {
   if (who.identities.length === 0) return null;
-  let citizenId = await findByIdentities(tx, who.identities);
-  if (!citizenId) {
-    citizenId = newId();
-    await tx.query("insert into citizens (id, name, email, phone) values ($1, $2, $3, $4)", [citizenId, who.name, who.email, who.phone]);
-  }
-  for (const [kind, value] of who.identities) {
-    await tx.query(
-      "insert into citizen_identities (kind, value, citizen_id) values ($1, $2, $3) on conflict (kind, value) do nothing",
-      [kind, value, citizenId],
-    );
-  }
-  return citizenId;
+  const { rows } = await tx.query<{ id: string; created: boolean }>({
+    name: "link_identities",
+    text: `with
+     wanted as (select * from unnest($1::text[], $2::text[]) as w(kind, value)),
+     found as (
+       select coalesce(c.merged_into, c.id) as id from wanted
+       join citizen_identities ci on ci.kind = wanted.kind and ci.value = wanted.value
+       join citizens c on c.id = ci.citizen_id limit 1
+     ),
+     created as (
+       insert into citizens (id, name, email, phone) select $3, $4, $5, $6 where not exists (select 1 from found)
+       returning id
+     ),
+     citizen as (select id, false as created from found union all select id, true from created),
+     linked as (
+       insert into citizen_identities (kind, value, citizen_id) select wanted.kind, wanted.value, citizen.id from wanted, citizen
+       on conflict (kind, value) do nothing
+     )
+     select id, created from citizen`,
+    values: [who.identities.map((i) => i[0]), who.identities.map((i) => i[1]), newId(), who.name, who.email, who.phone],
+  });
+  return { citizenId: rows[0]!.id, created: rows[0]!.created };
 }
 
 /** The citizen already known by any of the contact's identities, without creating one. */

@@ -33,6 +33,15 @@ export async function claimPendingPayloads(tx: Queryable, limit: number): Promis
   return rows.map((r) => ({ id: r.id, channel: r.channel, body: r.body, contentType: r.content_type, attempts: r.attempts }));
 }
 
+/** The payloads a batch handled, in one statement. */
+export async function markPayloadsProcessed(tx: Queryable, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  await tx.query(
+    "update inbound_payloads set status = 'processed', error = null, attempts = attempts + 1, processed_at = now() where id = any($1::bigint[])",
+    [ids],
+  );
+}
+
 export async function markPayload(tx: Queryable, id: number, status: "processed" | "malformed", error: string | null): Promise<void> {
   await tx.query(
     "update inbound_payloads set status = $2, error = $3, attempts = attempts + 1, processed_at = now() where id = $1",
@@ -53,11 +62,6 @@ export async function recordInboundMessage(
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9) on conflict (channel, external_id) do nothing`,
     [m.channel, m.externalId, m.payloadId, m.kind, m.senderKind, m.senderValue, m.citizenId, m.reportId, m.outcome],
   );
-  return (rowCount ?? 0) > 0;
-}
-
-export async function inboundMessageSeen(q: Queryable, channel: string, externalId: string): Promise<boolean> {
-  const { rowCount } = await q.query("select 1 from inbound_messages where channel = $1 and external_id = $2", [channel, externalId]);
   return (rowCount ?? 0) > 0;
 }
 
@@ -83,9 +87,20 @@ export async function recentOpenReportOfSender(q: Queryable, channel: string, se
   return rows[0]?.report_id ?? null;
 }
 
-/** Serializes the handling of one sender's messages until the end of the transaction. */
-export async function lockSender(tx: Queryable, channel: string, sender: string): Promise<void> {
-  await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`inbound:${channel}:${sender}`]);
+/**
+ * Serializes the handling of one sender's messages until the end of the transaction, then says
+ * whether this message was handled before (in this or another payload). The check is a second
+ * statement on purpose: its snapshot is taken after the lock is held, so it sees what the
+ * transaction we waited for committed.
+ */
+export async function lockSenderAndCheckSeen(tx: Queryable, channel: string, sender: string, externalId: string): Promise<boolean> {
+  await tx.query({ name: "lock_sender", text: "select pg_advisory_xact_lock(hashtext($1))", values: [`inbound:${channel}:${sender}`] });
+  const { rowCount } = await tx.query({
+    name: "message_seen",
+    text: "select 1 from inbound_messages where channel = $1 and external_id = $2",
+    values: [channel, externalId],
+  });
+  return (rowCount ?? 0) > 0;
 }
 
 export interface PayloadSummary {
