@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# CI: installs Dovecot's IMAP server (Debian package dovecot-imapd) when the `dovecot` binary is
-# missing, so test/inbound-imap.api.test.ts can start a private Dovecot. Idempotent and silent
+# CI: installs Dovecot's IMAP server (Debian package dovecot-imapd) with apt when it is not
+# installed, so test/inbound-imap.api.test.ts can start a private Dovecot. Idempotent and silent
 # when it is already there. The system service is not used: the tests run their own process.
 set -euo pipefail
 
-if command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; then
+if dpkg-query -W -f='${Status}' dovecot-imapd 2>/dev/null | grep -q "ok installed"; then
   exit 0
 fi
 

@@ -1,4 +1,5 @@
 import type { AppContext } from "../app/context.ts";
+import { imapOptionsFromEnv, startImapPoller } from "./email/imap-poller.ts";
 import { laporClientFromEnv, laporPollIntervalMs } from "./lapor/lapor-client.ts";
 import { startLaporPoller } from "./lapor/lapor-poller.ts";
 
@@ -9,7 +10,7 @@ export interface Puller {
 }
 
 /**
- * Starts the pulling side of every configured channel (LAPOR! polling, ...). They run in the
+ * Starts the pulling side of every configured channel (LAPOR! polling, IMAP polling, ...). They run in the
  * worker role, in one process: each stores what it fetched with its cursor in one transaction,
  * so a second process would repeat work but never double a report.
  */
@@ -17,5 +18,7 @@ export function startPullersFromEnv(ctx: AppContext, env: NodeJS.ProcessEnv): Pu
   const pullers: Puller[] = [];
   const lapor = laporClientFromEnv(env);
   if (lapor) pullers.push({ name: "lapor", ...startLaporPoller({ ctx, client: lapor, intervalMs: laporPollIntervalMs(env) }) });
+  const imap = imapOptionsFromEnv(env);
+  if (imap) pullers.push({ name: "imap", ...startImapPoller(ctx, imap) });
   return pullers;
 }

@@ -25,7 +25,8 @@ export function connectorsFromEnv(env: NodeJS.ProcessEnv): Map<string, WebhookCo
     connectors.set("twitter", new TwitterConnector({ consumerSecret: env.TWITTER_CONSUMER_SECRET, ownUserId: env.TWITTER_USER_ID || undefined, ownScreenName: env.TWITTER_SCREEN_NAME || undefined }));
   }
   if (env.LAPOR_API_BASE_URL && env.LAPOR_API_TOKEN && env.LAPOR_AGENCY_ID) connectors.set("lapor", new LaporConnector());
-  if (env.SMTP_PORT !== "0") {
+  // E-mail arrives by the SMTP listener and/or an IMAP mailbox; both store the same raw form.
+  if (env.SMTP_PORT !== "0" || env.IMAP_HOST) {
     const ours = (env.EMAIL_ADDRESSES ?? "").split(",").map((a) => a.trim()).filter(Boolean);
     connectors.set("email", new EmailConnector({ ourAddresses: ours }));
   }
