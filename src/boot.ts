@@ -3,7 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { ensureFirstAdmin } from "./app/auth.ts";
 import { createAppContext, type AppContext } from "./app/context.ts";
 
-import type { SenderRegistry } from "./app/outbound.ts";
+import type { OutboundSender, SenderRegistry } from "./app/outbound.ts";
+import { smppChannelFromEnv, type SmppChannel } from "./channels/smpp/smpp-channel.ts";
 import { connectorsFromEnv } from "./channels/registry.ts";
 import { sendersFromEnv } from "./channels/senders.ts";
 import { startPullersFromEnv } from "./channels/pullers.ts";
@@ -41,6 +42,12 @@ export async function prepareDatabase(db: Database, deploymentDir: string) {
   return { applied, seed };
 }
 
+/** SMPP answers the "sms" channel over its bound session, ahead of the Twilio HTTP gateway. */
+function withSmpp(senders: Map<string, OutboundSender>, smpp: SmppChannel | null): Map<string, OutboundSender> {
+  if (smpp) senders.set("sms", smpp.sender);
+  return senders;
+}
+
 /** Starts the product: API, worker, or both in one process. */
 export async function boot(
   config: Config,
@@ -61,15 +68,22 @@ export async function boot(
     senderLimits: config.senderLimits,
   });
   const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
-  const senders: SenderRegistry = opts.senders ?? sendersFromEnv(config.env, {
+  // SMPP binds one session per worker process: deliver_sm in, submit_sm out (the "sms" answers).
+  const smpp = config.role === "api" ? null : smppChannelFromEnv(config.env, db.pool);
+  const envSenders = () => sendersFromEnv(config.env, {
     identity: (citizenId, kind) => citizenIdentity(db.pool, citizenId, kind),
     reportRef: async (reportId) => (await findReportById(db.pool, reportId))?.channelRef ?? null,
     publicBaseUrl: config.publicBaseUrl,
   });
+  const senders: SenderRegistry = opts.senders ?? withSmpp(envSenders(), smpp);
   const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);
   const worker = config.role === "api" ? null : await startWorker(ctx, db, senders, connectors, opts.mediaFetchers ?? mediaFetchersFromEnv(config.env), config.workerConcurrency);
   // Channels that fetch (LAPOR!, ...) run with the worker.
   const pullers = config.role === "api" ? [] : startPullersFromEnv(ctx, config.env);
+  if (smpp) {
+    smpp.session.start();
+    pullers.push({ name: "smpp", stop: () => smpp.session.stop() });
+  }
   let smtp: SmtpListener | null = null;
   if (config.role !== "worker" && config.smtpPort !== 0 && connectors.has("email")) {
     smtp = await startSmtpListener({ port: config.smtpPort, store: async (raw) => void (await acceptRawPayload(ctx, "email", raw, "message/rfc822")) })

@@ -4,6 +4,7 @@ import { FacebookConnector } from "./facebook/facebook.connector.ts";
 import { LaporConnector } from "./lapor/lapor.connector.ts";
 import { QlueConnector } from "./qlue/qlue.connector.ts";
 import { TwilioSmsConnector } from "./sms/twilio.connector.ts";
+import { SmppConnector } from "./smpp/smpp.connector.ts";
 import { TwitterConnector } from "./twitter/twitter.connector.ts";
 import { WhatsAppConnector } from "./whatsapp/whatsapp.connector.ts";
 
@@ -15,6 +16,8 @@ export function connectorsFromEnv(env: NodeJS.ProcessEnv): Map<string, WebhookCo
   const connectors = new Map<string, WebhookConnector>();
   if (env.QLUE_WEBHOOK_SECRET) connectors.set("qlue", new QlueConnector({ secret: env.QLUE_WEBHOOK_SECRET }));
   if (env.TWILIO_AUTH_TOKEN) connectors.set("sms", new TwilioSmsConnector({ authToken: env.TWILIO_AUTH_TOKEN }));
+  // SMPP payloads are stored by the bound session (channel "smpp"); their messages are "sms".
+  if (env.SMPP_HOST) connectors.set("smpp", new SmppConnector());
   if (env.FACEBOOK_APP_SECRET) {
     connectors.set("facebook", new FacebookConnector({ appSecret: env.FACEBOOK_APP_SECRET, verifyToken: env.FACEBOOK_VERIFY_TOKEN, pageId: env.FACEBOOK_PAGE_ID || undefined }));
   }
