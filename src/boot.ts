@@ -11,6 +11,7 @@ import { startPullersFromEnv } from "./channels/pullers.ts";
 import { mediaFetchersFromEnv } from "./channels/media-fetchers.ts";
 import type { MediaFetchers } from "./app/fetch-media.ts";
 import { findReportById } from "./store/reports.store.ts";
+import { emailThreadOf } from "./store/inbound.store.ts";
 import { citizenIdentity } from "./store/citizens.store.ts";
 import { startSmtpListener, type SmtpListener } from "./channels/email/smtp-listener.ts";
 import { acceptRawPayload, type ConnectorRegistry } from "./app/inbound.ts";
@@ -73,6 +74,7 @@ export async function boot(
   const envSenders = () => sendersFromEnv(config.env, {
     identity: (citizenId, kind) => citizenIdentity(db.pool, citizenId, kind),
     reportRef: async (reportId) => (await findReportById(db.pool, reportId))?.channelRef ?? null,
+    emailThread: (reportId) => emailThreadOf(db.pool, reportId),
     publicBaseUrl: config.publicBaseUrl,
   });
   const senders: SenderRegistry = opts.senders ?? withSmpp(envSenders(), smpp);

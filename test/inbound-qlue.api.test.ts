@@ -28,7 +28,7 @@ describe("Qlue partner app through the inbound path", () => {
     partner = await startFakeHttp((req) =>
       req.headers["x-aspirasi-signature"] === qlueSignature(CALLBACK_SECRET, req.body) ? { status: 200, json: { ok: true } } : { status: 401, json: { error: "bad signature" } });
     const env = { QLUE_WEBHOOK_SECRET: SECRET, QLUE_API_BASE_URL: partner.origin, QLUE_CALLBACK_SECRET: CALLBACK_SECRET, SMTP_PORT: "0" };
-    app = await startTestApp({ worker: true, connectors: connectorsFromEnv(env), senders: sendersFromEnv(env, { identity: async () => null, reportRef: async () => null, publicBaseUrl: "http://localhost:0" }) });
+    app = await startTestApp({ worker: true, connectors: connectorsFromEnv(env), senders: sendersFromEnv(env, { identity: async () => null, reportRef: async () => null, emailThread: async () => ({ subject: null, messageIds: [] }), publicBaseUrl: "http://localhost:0" }) });
     const pool = app.running.ctx.pool;
     const user = { id: "qlue-77", name: "Rina" };
     expect((await qlue(app, { event: "report.created", id: "ev1", occurred_at: "2026-11-28T01:00:00Z", data: {

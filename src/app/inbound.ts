@@ -28,6 +28,8 @@ export type ConnectorRegistry = ReadonlyMap<string, WebhookConnector>;
 
 /** Channels whose replies carry no thread reference: a message from the same sender within this window continues the report. */
 const TIME_THREADED: Record<string, number> = { sms: 2 * 86_400_000, whatsapp: 2 * 86_400_000, facebook: 2 * 86_400_000 };
+/** Direct messages (ids "dm:...", Twitter) are a conversation too, on channels whose public posts are not. */
+const DIRECT_MESSAGE_WINDOW_MS = 2 * 86_400_000;
 
 /**
  * The first step of every webhook: check the signature over the raw bytes, then store the raw
@@ -161,7 +163,7 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
     channel: m.channel,
     channelRef: m.thread.externalReportId ?? m.externalId,
     identity: m.sender,
-    eventData: { externalId: m.externalId, attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })) },
+    eventData: { externalId: m.externalId, subject: m.subject ?? null, attachments: m.attachments.filter((a) => a.url).map((a) => ({ url: a.url, contentType: a.contentType })) },
   });
   await queueMessageMedia(ctx, tx, m, created.reportId, created.eventId);
   if (m.partnerDeadlines?.length) {
@@ -184,7 +186,7 @@ async function findThread(tx: Queryable, m: InboundMessage, now: Date, newSender
   const chain = [m.thread.inReplyTo, ...(m.thread.references ?? []), m.thread.externalReportId].filter((x): x is string => !!x);
   const byChain = await reportOfMessages(tx, m.channel, chain);
   if (byChain) return byChain;
-  const window = TIME_THREADED[m.channel];
+  const window = TIME_THREADED[m.channel] ?? (m.externalId.startsWith("dm:") ? DIRECT_MESSAGE_WINDOW_MS : undefined);
   if (window && !newSender) return recentOpenReportOfSender(tx, m.channel, m.sender.value, new Date(now.getTime() - window));
   return null;
 }

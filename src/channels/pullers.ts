@@ -1,5 +1,6 @@
 import type { AppContext } from "../app/context.ts";
 import { imapOptionsFromEnv, startImapPoller } from "./email/imap-poller.ts";
+import { startTwitterPoller, twitterPollerOptionsFromEnv } from "./twitter/twitter-poller.ts";
 import { laporClientFromEnv, laporPollIntervalMs } from "./lapor/lapor-client.ts";
 import { startLaporPoller } from "./lapor/lapor-poller.ts";
 
@@ -20,5 +21,8 @@ export function startPullersFromEnv(ctx: AppContext, env: NodeJS.ProcessEnv): Pu
   if (lapor) pullers.push({ name: "lapor", ...startLaporPoller({ ctx, client: lapor, intervalMs: laporPollIntervalMs(env) }) });
   const imap = imapOptionsFromEnv(env);
   if (imap) pullers.push({ name: "imap", ...startImapPoller(ctx, imap) });
+  // Mentions are polled only when the webhook connector is there to read what is stored.
+  const twitter = env.TWITTER_CONSUMER_SECRET ? twitterPollerOptionsFromEnv(env) : null;
+  if (twitter) pullers.push({ name: "twitter", ...startTwitterPoller({ ctx, ...twitter }) });
   return pullers;
 }

@@ -2,6 +2,7 @@ import type { OutboundMessage, OutboundSender } from "../app/outbound.ts";
 import { EmailSender } from "./outbound/email.sender.ts";
 import { GraphSendSender } from "./outbound/graph-send.sender.ts";
 import { TwilioSmsSender } from "./outbound/twilio-sms.sender.ts";
+import { TwitterSender } from "./outbound/twitter.sender.ts";
 import { QlueStatusClient, QlueStatusSender } from "./qlue/qlue-status.ts";
 import { laporClientFromEnv } from "./lapor/lapor-client.ts";
 import { LaporSender } from "./lapor/lapor.sender.ts";
@@ -16,6 +17,8 @@ export type ReportRefLookup = (reportId: string) => Promise<string | null>;
 export interface SenderLookups {
   identity: IdentityLookup;
   reportRef: ReportRefLookup;
+  /** the citizen's e-mail conversation about a report (subject, Message-IDs), so answers thread */
+  emailThread: (reportId: string) => Promise<{ subject: string | null; messageIds: string[] }>;
   publicBaseUrl: string;
 }
 
@@ -37,6 +40,12 @@ export function sendersFromEnv(env: NodeJS.ProcessEnv, lookups: SenderLookups): 
       user: env.SMTP_OUT_USER || undefined,
       pass: env.SMTP_OUT_PASS || undefined,
       from: env.EMAIL_FROM,
+      resolveThread: async (m) => {
+        if (!m.reportId) return null;
+        const thread = await lookups.emailThread(m.reportId);
+        const refs = thread.messageIds.map((id) => `<${id}>`);
+        return { subject: thread.subject, inReplyTo: refs.at(-1) ?? null, references: refs };
+      },
     }));
   if (env.FACEBOOK_PAGE_ACCESS_TOKEN)
     senders.set("facebook", new GraphSendSender({
@@ -54,6 +63,8 @@ export function sendersFromEnv(env: NodeJS.ProcessEnv, lookups: SenderLookups): 
     }));
   if (env.QLUE_API_BASE_URL && env.QLUE_CALLBACK_SECRET)
     senders.set("qlue", new QlueStatusSender(new QlueStatusClient({ baseUrl: env.QLUE_API_BASE_URL, secret: env.QLUE_CALLBACK_SECRET })));
+  if (env.TWITTER_ACCESS_TOKEN)
+    senders.set("twitter", new TwitterSender({ baseUrl: env.TWITTER_API_BASE_URL || undefined, accessToken: env.TWITTER_ACCESS_TOKEN, identity, reportRef: lookups.reportRef }));
   const lapor = laporClientFromEnv(env);
   if (lapor) senders.set("lapor", new LaporSender({ client: lapor, laporIdOf: lookups.reportRef, publicBaseUrl: lookups.publicBaseUrl }));
   return senders;

@@ -65,13 +65,22 @@ export async function recordInboundMessage(
   return (rowCount ?? 0) > 0;
 }
 
-/** The report an earlier message of the same conversation belongs to (reply chains, e-mail References). */
+/**
+ * The report an earlier message of the same conversation belongs to (reply chains, e-mail
+ * References): one of the citizen's messages, or one of our answers on the same channel.
+ */
 export async function reportOfMessages(q: Queryable, channel: string, externalIds: string[]): Promise<string | null> {
   if (!externalIds.length) return null;
   const { rows } = await q.query<{ report_id: string }>(
-    `select report_id from inbound_messages where channel = $1 and external_id = any($2::text[]) and report_id is not null
-     order by id desc limit 1`,
-    [channel, externalIds],
+    `select report_id from (
+       (select report_id, created_at from inbound_messages
+        where channel = $1 and external_id = any($2::text[]) and report_id is not null order by id desc limit 1)
+       union all
+       (select report_id, created_at from report_events
+        where type = 'message_out' and btrim(data->>'externalId', '<>') = any($2::text[]) and data->>'channel' = $1
+        order by id desc limit 1)
+     ) found order by created_at desc limit 1`,
+    [channel, externalIds.map((id) => id.replace(/^<|>$/g, ""))],
   );
   return rows[0]?.report_id ?? null;
 }
@@ -165,4 +174,14 @@ export async function countRecentOutcomes(q: Queryable, channel: string, sender:
     [channel, sender, seconds, outcome, cap],
   );
   return rows[0]!.n;
+}
+
+/** The e-mail conversation of a report: the first message's subject and every message id the citizen sent, oldest first. */
+export async function emailThreadOf(q: Queryable, reportId: string): Promise<{ subject: string | null; messageIds: string[] }> {
+  const { rows } = await q.query<{ subject: string | null; ids: string[] }>(
+    `select (select data->>'subject' from report_events where report_id = $1 and type = 'created' order by id limit 1) as subject,
+       array(select external_id from inbound_messages where report_id = $1 and channel = 'email' order by id) as ids`,
+    [reportId],
+  );
+  return { subject: rows[0]?.subject ?? null, messageIds: rows[0]?.ids ?? [] };
 }

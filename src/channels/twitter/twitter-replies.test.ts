@@ -67,6 +67,18 @@ describe("formatReplyTweet", () => {
     expect(out.slice("@budi_warga ".length, -1)).toBe("👮‍♀️".repeat((out.length - "@budi_warga ".length - 1) / "👮‍♀️".length));
   });
 
+  it("without a screen name (Twitter addresses a v2 reply itself) masks and fits the text alone", () => {
+    expect(formatReplyTweet("Laporan JKT-260412-0073 dari 0812 3456 7890 tercatat.", null)).toBe("Laporan JKT-260412-0073 dari [nomor] tercatat.");
+    const long = "Laporan sedang ditindaklanjuti. ".repeat(20);
+    const out = formatReplyTweet(long, null);
+    expect(tweetLength(out)).toBeLessThanOrEqual(280);
+    expect(tweetLength(out)).toBeGreaterThan(250);
+    expect(out).toMatch(/^Laporan sedang .*\S…$/);
+    expect(long.startsWith(`${out.slice(0, -1)} `)).toBe(true);
+    expect(formatReplyTweet("@budi_warga tetap di teks", null)).toBe("@budi_warga tetap di teks");
+    expect(() => formatReplyTweet("x", null, 1)).toThrow(/no room for a reply$/);
+  });
+
   it("refuses an invalid screen name or a limit with no room", () => {
     expect(() => formatReplyTweet("x", "budi warga")).toThrow();
     expect(() => formatReplyTweet("x", "a_name_far_too_long")).toThrow();

@@ -92,14 +92,16 @@ export function tweetLength(text: string): number {
 
 /**
  * "@screenName <text>", personal data masked, cut at a word boundary with "…" when it does not fit
- * in maxChars (weighted; a URL is never cut, it is kept whole or dropped).
+ * in maxChars (weighted; a URL is never cut, it is kept whole or dropped). With screenName null
+ * there is no handle: a reply posted through API v2 (`reply.in_reply_to_tweet_id`) is addressed
+ * by Twitter itself, and those automatic @mentions do not count against the limit.
  */
-export function formatReplyTweet(text: string, screenName: string, maxChars = 280): string {
-  const handle = screenName.replace(/^@/, "");
-  if (!SCREEN_NAME_RE.test(handle)) throw new Error(`invalid Twitter screen name: ${JSON.stringify(screenName)}`);
-  const prefix = `@${handle} `;
+export function formatReplyTweet(text: string, screenName: string | null, maxChars = 280): string {
+  const handle = screenName === null ? null : screenName.replace(/^@/, "");
+  if (handle !== null && !SCREEN_NAME_RE.test(handle)) throw new Error(`invalid Twitter screen name: ${JSON.stringify(screenName)}`);
+  const prefix = handle === null ? "" : `@${handle} `;
   if (!Number.isInteger(maxChars) || maxChars < tweetLength(prefix) + 2) {
-    throw new Error(`maxChars ${maxChars} leaves no room for a reply to @${handle}`);
+    throw new Error(`maxChars ${maxChars} leaves no room for a reply${handle === null ? "" : ` to @${handle}`}`);
   }
 
   let body = maskPersonalData(text)
@@ -107,8 +109,7 @@ export function formatReplyTweet(text: string, screenName: string, maxChars = 28
     .replace(/[ \t]+/g, " ")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  const own = new RegExp(`^@${handle}\\b\\s*`, "i");
-  body = body.replace(own, "");
+  if (handle !== null) body = body.replace(new RegExp(`^@${handle}\\b\\s*`, "i"), "");
 
   const full = `${prefix}${body}`.trimEnd();
   if (tweetLength(full) <= maxChars) return full;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runConnectorContract } from "../connector-contract.ts";
 import type { ContractSample } from "../connector-contract.ts";
 import type { SignedRequest } from "../connector.ts";
-import { TwitterConnector, parseTwitterDate, tweetLocation } from "./twitter.connector.ts";
+import { DM_ID_PREFIX, TWITTER_V2_CONTENT_TYPE, TwitterConnector, parseTwitterDate, tweetLocation, twitterV2ContentType } from "./twitter.connector.ts";
 
 const DIR = path.resolve("test/fixtures/channel-samples/twitter");
 const URL = "https://aspirasi.example/webhooks/twitter";
@@ -283,10 +283,11 @@ describe("direct messages", () => {
   it("parses a DM envelope: citizen report with photo, status question, our own DM ignored", () => {
     const dki = new TwitterConnector({ consumerSecret: SECRET, ownUserId: DKI_ID, ownScreenName: "dkijakarta" });
     const out = dki.parse(dmBody, "application/json");
+    // "dm:" marks a private conversation (a tweet keeps its bare id)
     expect(out.map((m) => [m.externalId, m.kind])).toEqual([
-      ["1780000000000000001", "message"],
-      ["1780000000000000002", "status_request"],
-      ["1780000000000000003", "ignored"],
+      [`${DM_ID_PREFIX}1780000000000000001`, "message"],
+      [`${DM_ID_PREFIX}1780000000000000002`, "status_request"],
+      [`${DM_ID_PREFIX}1780000000000000003`, "ignored"],
     ]);
     expect(out[0]).toMatchObject({
       sender: { kind: "twitter_id", value: CITIZEN_ID, name: "budi_warga" },
@@ -305,6 +306,159 @@ describe("direct messages", () => {
     expect(out[2]!.ignoredReason).toMatch(/echo/);
     // for_user_id alone identifies our DMs
     expect(new TwitterConnector({ consumerSecret: SECRET }).parse(dmBody, "")[2]!.kind).toBe("ignored");
+  });
+});
+
+type Obj = Record<string, unknown>;
+const o = (v: unknown): Obj => (v && typeof v === "object" ? (v as Obj) : {});
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+
+/**
+ * The same tweets as API v2 serves them on a page of GET /2/users/{id}/mentions (expansions
+ * author_id, attachments.media_keys, geo.place_id): converted for this test from the v1.1 objects.
+ */
+function asV2Page(tweets: Obj[]): Obj {
+  const users = new Map<string, Obj>();
+  const media: Obj[] = [];
+  const places = new Map<string, Obj>();
+  const data = tweets.map((t) => {
+    const ext = t.truncated === true ? o(t.extended_tweet) : null;
+    const entities = o(ext?.entities ?? t.entities);
+    const mediaList = [ext?.extended_entities, t.extended_entities, entities].map((e) => list(o(e).media)).find((l) => l.length > 0) ?? [];
+    const user = o(t.user);
+    users.set(String(user.id_str), { id: user.id_str, name: user.name, username: user.screen_name });
+    const keys = mediaList.map((m) => {
+      const key = `${m.type === "photo" ? 3 : 16}_${String(m.id_str)}`;
+      media.push(m.type === "photo" ? { media_key: key, type: "photo", url: m.media_url_https } : { media_key: key, type: m.type, preview_image_url: m.media_url_https });
+      return key;
+    });
+    const place = t.place ? o(t.place) : null;
+    if (place) {
+      const ring = list(list(o(place.bounding_box).coordinates)[0]) as unknown as number[][];
+      const lons = ring.map((p) => p[0]!);
+      const lats = ring.map((p) => p[1]!);
+      places.set(String(place.id), { id: place.id, full_name: place.full_name, geo: { type: "Feature", bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], properties: {} } });
+    }
+    const refs = [
+      ...(t.in_reply_to_status_id_str ? [{ type: "replied_to", id: t.in_reply_to_status_id_str }] : []),
+      ...(t.quoted_status_id_str ? [{ type: "quoted", id: t.quoted_status_id_str }] : []),
+      ...(t.retweeted_status ? [{ type: "retweeted", id: o(t.retweeted_status).id_str }] : []),
+    ];
+    return {
+      id: t.id_str,
+      text: ext ? ext.full_text : t.text,
+      author_id: user.id_str,
+      created_at: parseTwitterDate(t.created_at)!.toISOString(),
+      // the v1.1 objects do not say which conversation they belong to
+      conversation_id: t.id_str,
+      ...(t.in_reply_to_user_id_str ? { in_reply_to_user_id: t.in_reply_to_user_id_str } : {}),
+      ...(refs.length ? { referenced_tweets: refs } : {}),
+      ...(keys.length ? { attachments: { media_keys: keys } } : {}),
+      ...(t.coordinates || place ? { geo: { ...(t.coordinates ? { coordinates: t.coordinates } : {}), ...(place ? { place_id: place.id } : {}) } } : {}),
+      entities: {
+        mentions: list(entities.user_mentions).map((m) => ({ username: m.screen_name, id: m.id_str })),
+        urls: mediaList.map((m) => ({ url: m.url, expanded_url: m.expanded_url, display_url: m.display_url, media_key: `${m.type === "photo" ? 3 : 16}_${String(m.id_str)}` })),
+      },
+    };
+  });
+  return { data, includes: { users: [...users.values()], media, places: [...places.values()] }, meta: { result_count: data.length } };
+}
+
+describe("API v2 pages of the mention poller", () => {
+  const CT = twitterV2ContentType(OWN_ID);
+
+  it("gives every tweet the same message as its webhook delivery (same externalId: one report)", () => {
+    const tweets = [...upstream.values()];
+    const byWebhook = connector.parse(json({ for_user_id: OWN_ID, tweet_create_events: tweets }), "application/json");
+    const byPolling = connector.parse(json(asV2Page(tweets)), CT);
+    expect(byPolling).toHaveLength(25);
+    // oldest first (the page, like the samples, lists the newest first)
+    expect(byPolling).toEqual([...byWebhook].sort((a, b) => (BigInt(a.externalId) < BigInt(b.externalId) ? -1 : 1)));
+    // the samples cover replies, quotes, retweets, media, points and places
+    expect(byPolling.filter((m) => m.thread.inReplyTo).length).toBeGreaterThan(0);
+    expect(byPolling.filter((m) => m.attachments.length > 0).length).toBeGreaterThan(0);
+    expect(byPolling.filter((m) => m.kind === "ignored").map((m) => m.ignoredReason)).toEqual(["retweet", "retweet", "retweet"]);
+  });
+
+  // A page as the v2 API answers (written for this test): a citizen's mention with a photo and a
+  // point, a reply to our answer in the same conversation, and a mention posted by our own account.
+  const DKI = "1234567890123456789";
+  const WARGA = "987654321098765432";
+  const page = {
+    data: [
+      {
+        id: "1790000000000000003", author_id: DKI, created_at: "2026-04-12T03:10:00.000Z", conversation_id: "1790000000000000003",
+        text: "@dkijakarta terima kasih, laporan diteruskan.", entities: { mentions: [{ start: 0, end: 11, username: "dkijakarta", id: DKI }] },
+      },
+      {
+        id: "1790000000000000002", author_id: WARGA, created_at: "2026-04-12T03:05:00.000Z", conversation_id: "1790000000000000001",
+        in_reply_to_user_id: DKI, referenced_tweets: [{ type: "replied_to", id: "1790000000000000009" }],
+        text: "@dkijakarta @BinaMargaDKI sudah seminggu &amp; belum ada perbaikan",
+        entities: { mentions: [{ start: 0, end: 11, username: "dkijakarta", id: DKI }, { start: 12, end: 25, username: "BinaMargaDKI", id: "5550001" }] },
+      },
+      {
+        id: "1790000000000000001", author_id: WARGA, created_at: "2026-04-12T03:00:00.000Z", conversation_id: "1790000000000000001",
+        text: "@dkijakarta Jalan berlubang di Jl. Cikini Raya https://t.co/AbCdEf1234",
+        attachments: { media_keys: ["3_1790000000000000100"] },
+        geo: { place_id: "0d6c8b1b5b4a3c2d", coordinates: { type: "Point", coordinates: [106.8272, -6.1754] } },
+        entities: {
+          mentions: [{ start: 0, end: 11, username: "dkijakarta", id: DKI }],
+          urls: [{ start: 47, end: 70, url: "https://t.co/AbCdEf1234", expanded_url: "https://x.com/budi_warga/status/1790000000000000001/photo/1", display_url: "pic.x.com/AbCdEf1234", media_key: "3_1790000000000000100" }],
+        },
+      },
+    ],
+    includes: {
+      users: [{ id: WARGA, name: "Budi Santoso", username: "budi_warga" }, { id: DKI, name: "DKI Jakarta", username: "dkijakarta" }],
+      media: [{ media_key: "3_1790000000000000100", type: "photo", url: "https://pbs.twimg.com/media/GLubang01.jpg" }],
+      places: [{ id: "0d6c8b1b5b4a3c2d", full_name: "Gambir, Indonesia", geo: { type: "Feature", bbox: [106.81, -6.19, 106.84, -6.16], properties: {} } }],
+    },
+    meta: { newest_id: "1790000000000000003", oldest_id: "1790000000000000001", result_count: 3 },
+  };
+
+  it("reads tweets, authors, media, points and reply chains from a page; our own tweet is ignored", () => {
+    const plain = new TwitterConnector({ consumerSecret: SECRET });
+    const [mention, reply, own] = plain.parse(json(page), twitterV2ContentType(DKI));
+    expect(own).toMatchObject({ externalId: "1790000000000000003", kind: "ignored", ignoredReason: "echo of our own tweet" });
+    expect(reply).toMatchObject({
+      externalId: "1790000000000000002",
+      kind: "message",
+      sender: { kind: "twitter_id", value: WARGA, name: "budi_warga" },
+      text: "@BinaMargaDKI sudah seminggu & belum ada perbaikan",
+      thread: { ticket: null, inReplyTo: "1790000000000000009", references: ["1790000000000000001"] },
+      location: null,
+    });
+    expect(mention).toEqual({
+      channel: "twitter",
+      externalId: "1790000000000000001",
+      kind: "message",
+      sender: { kind: "twitter_id", value: WARGA, name: "budi_warga" },
+      text: "Jalan berlubang di Jl. Cikini Raya",
+      sentAt: new Date("2026-04-12T03:00:00.000Z"),
+      location: { lat: -6.1754, lon: 106.8272 },
+      attachments: [{ contentType: "image/jpeg", url: "https://pbs.twimg.com/media/GLubang01.jpg", filename: "GLubang01.jpg" }],
+      thread: { ticket: null, inReplyTo: null },
+    });
+  });
+
+  it("takes the place's bbox centre without a point, the full text of a long post, and a configured own id without the parameter", () => {
+    const tweet = { ...page.data[2]!, geo: { place_id: "0d6c8b1b5b4a3c2d" }, note_tweet: { text: `@dkijakarta ${"panjang ".repeat(50)}akhir` } };
+    const [m] = connector.parse(json({ ...page, data: [tweet] }), twitterV2ContentType(DKI));
+    expect(m!.location!.lat).toBeCloseTo(-6.175, 6);
+    expect(m!.location!.lon).toBeCloseTo(106.825, 6);
+    expect(m!.text).toBe(`${"panjang ".repeat(50)}akhir`);
+    const dki = new TwitterConnector({ consumerSecret: SECRET, ownUserId: DKI });
+    expect(dki.parse(json(page), TWITTER_V2_CONTENT_TYPE).map((x) => x.kind)).toEqual(["message", "message", "ignored"]);
+    expect(connector.parse(json(page), TWITTER_V2_CONTENT_TYPE).map((x) => x.kind)).toEqual(["message", "message", "message"]);
+  });
+
+  it("an empty page has no messages; a page that is not one throws", () => {
+    expect(connector.parse(json({ meta: { result_count: 0 } }), CT)).toEqual([]);
+    for (const bad of ["{}", '{"data":{}}', '{"data":[{"id":"1","text":"no author"}]}', '{"data":[{"author_id":"1","text":"no id"}]}', '{"data":[42]}', "[]"]) {
+      expect(() => connector.parse(Buffer.from(bad), CT), bad).toThrow(Error);
+    }
+    // an Account Activity envelope is not read as a v2 page, nor the other way round
+    expect(() => connector.parse(body("aaa_tweet_create_events_mention.json"), CT)).toThrow(/v2/);
+    expect(() => connector.parse(json(page), "application/json")).toThrow(/Account Activity/);
   });
 });
 

@@ -8,6 +8,11 @@
  *   users?: {...}, favorite_events?, follow_events?, ... }`. Tweets (v1.1 "original format") and DMs
  *   (`message_create` events) become InboundMessages; our own tweets/DMs (echoes), retweets and tweets
  *   from users we blocked become kind "ignored"; all other event kinds yield no messages.
+ * - The mention poller's pages (API v2 `GET /2/users/{id}/mentions`, stored raw with the content type
+ *   TWITTER_V2_CONTENT_TYPE) parse the same way: a tweet keeps its id as externalId in both formats, so
+ *   one that arrives by webhook and by polling is one message (the inbound store dedups by externalId).
+ * - External ids: a tweet is its bare id (so reply chains match in_reply_to ids); a DM is "dm:<event id>",
+ *   so a report's channelRef tells an answer whether the conversation was public or private.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { findTicket, statusRequestTicket } from "../connector.ts";
@@ -29,6 +34,17 @@ export interface TwitterConnectorOptions {
 }
 
 export const TWITTER_SIGNATURE_HEADER = "x-twitter-webhooks-signature";
+
+/** A page of API v2 tweets as the mention poller stores it; `; for_user_id=<id>` names our account. */
+export const TWITTER_V2_CONTENT_TYPE = "application/vnd.aspirasi.twitter-v2+json";
+
+/** The external id of a direct message: "dm:<event id>" (tweets keep their bare id). */
+export const DM_ID_PREFIX = "dm:";
+
+/** The content type a v2 page of mentions of `forUserId` is stored with. */
+export function twitterV2ContentType(forUserId: string): string {
+  return `${TWITTER_V2_CONTENT_TYPE}; for_user_id=${forUserId}`;
+}
 
 /** "sha256=" + base64 of exactly 32 bytes (43 base64 chars + one "=" pad). */
 const SIGNATURE_RE = /^sha256=([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)$/;
@@ -91,6 +107,13 @@ function parseEpochMs(v: unknown): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** v2 created_at: "2017-05-24T20:03:13.000Z". */
+function parseIsoDate(v: unknown): Date | null {
+  if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(v)) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
 /** Tweet text is HTML-escaped by Twitter (only &amp; &lt; &gt;). */
 function unescapeTweetText(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
@@ -102,19 +125,11 @@ function validLatLon(lat: number, lon: number): { lat: number; lon: number } | n
   return { lat, lon };
 }
 
-/** Exact point from `coordinates` (GeoJSON [lon, lat]), else the centroid of the place's bounding box. */
-export function tweetLocation(tweet: Json): { lat: number; lon: number } | null {
-  const coords = arr(rec(tweet.coordinates)?.coordinates);
-  const lon = num(coords[0]);
-  const lat = num(coords[1]);
-  if (lon !== null && lat !== null) {
-    const p = validLatLon(lat, lon);
-    if (p) return p;
-  }
-  const ring = arr(arr(rec(rec(tweet.place)?.bounding_box)?.coordinates)[0]);
+/** The centre of the box around these points ([lon, lat] pairs), or null without any. */
+function centroid(points: unknown[]): { lat: number; lon: number } | null {
   const lons: number[] = [];
   const lats: number[] = [];
-  for (const pt of ring) {
+  for (const pt of points) {
     const a = arr(pt);
     const x = num(a[0]);
     const y = num(a[1]);
@@ -127,6 +142,29 @@ export function tweetLocation(tweet: Json): { lat: number; lon: number } | null 
   return validLatLon((Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lons) + Math.max(...lons)) / 2);
 }
 
+/** A GeoJSON point ([lon, lat]) when it is valid. */
+function geoPoint(coordinates: unknown): { lat: number; lon: number } | null {
+  const coords = arr(coordinates);
+  const lon = num(coords[0]);
+  const lat = num(coords[1]);
+  return lon !== null && lat !== null ? validLatLon(lat, lon) : null;
+}
+
+/** Exact point from `coordinates` (GeoJSON [lon, lat]), else the centroid of the place's bounding box. */
+export function tweetLocation(tweet: Json): { lat: number; lon: number } | null {
+  return geoPoint(rec(tweet.coordinates)?.coordinates) ?? centroid(arr(arr(rec(rec(tweet.place)?.bounding_box)?.coordinates)[0]));
+}
+
+/** v2: geo.coordinates (a GeoJSON point), else the centroid of the place's bbox [west, south, east, north]. */
+function v2Location(tweet: Json, places: Map<string, Json>): { lat: number; lon: number } | null {
+  const geo = rec(tweet.geo);
+  const point = geoPoint(rec(geo?.coordinates)?.coordinates);
+  if (point) return point;
+  const placeId = geo ? str(geo.place_id) : null;
+  const bbox = arr(rec(placeId ? places.get(placeId)?.geo : null)?.bbox);
+  return bbox.length === 4 ? centroid([[bbox[0], bbox[1]], [bbox[2], bbox[3]]]) : null;
+}
+
 function contentTypeOfMedia(url: string, type: string | null): string | null {
   const path = url.split(/[?#]/)[0]!.toLowerCase();
   if (path.endsWith(".jpg") || path.endsWith(".jpeg")) return "image/jpeg";
@@ -137,23 +175,26 @@ function contentTypeOfMedia(url: string, type: string | null): string | null {
   return type === "photo" ? "image/jpeg" : null;
 }
 
-/** media[].media_url_https -> attachments; returns also the t.co links of the media (to take out of the text). */
-function mediaAttachments(media: unknown[]): { attachments: InboundAttachment[]; links: string[] } {
+/** Media (where the channel serves each file, and its kind) -> attachments, each file once. */
+function mediaAttachments(media: ReadonlyArray<{ url: string | null; type: string | null }>): InboundAttachment[] {
   const attachments: InboundAttachment[] = [];
-  const links: string[] = [];
   const seen = new Set<string>();
-  for (const m of media) {
-    const item = rec(m);
-    if (!item) continue;
-    const link = str(item.url);
-    if (link) links.push(link);
-    const url = str(item.media_url_https) ?? str(item.media_url);
+  for (const { url, type } of media) {
     if (!url || seen.has(url)) continue;
     seen.add(url);
     const filename = url.split(/[?#]/)[0]!.split("/").pop() || null;
-    attachments.push({ contentType: contentTypeOfMedia(url, str(item.type)), url, filename });
+    attachments.push({ contentType: contentTypeOfMedia(url, type), url, filename });
   }
-  return { attachments, links };
+  return attachments;
+}
+
+/** v1.1 media entities (media_url_https; `url` is the t.co link of the media in the text). */
+function v1Media(media: unknown[]): { attachments: InboundAttachment[]; links: string[] } {
+  const items = media.map(rec).filter((m): m is Json => m !== null);
+  return {
+    attachments: mediaAttachments(items.map((m) => ({ url: str(m.media_url_https) ?? str(m.media_url), type: str(m.type) }))),
+    links: items.map((m) => str(m.url)).filter((l): l is string => l !== null),
+  };
 }
 
 function removeLinks(text: string, links: string[]): string {
@@ -169,6 +210,47 @@ function withoutLeadingMentions(text: string): string {
   let rest = text;
   for (let m = LEADING_MENTION_RE.exec(rest); m; m = LEADING_MENTION_RE.exec(rest)) rest = rest.slice(m[0].length);
   return rest.trim();
+}
+
+/** A user mentioned in a tweet (v1.1 entities.user_mentions, v2 entities.mentions). */
+interface MentionRef {
+  screenName: string | null;
+  id: string | null;
+}
+
+/** What both formats tell of a tweet, in the same terms. */
+interface TweetFields {
+  id: string;
+  userId: string;
+  screenName: string | null;
+  /** the full text as Twitter sends it (HTML-escaped, leading @mentions included) */
+  rawText: string;
+  mentions: MentionRef[];
+  attachments: InboundAttachment[];
+  /** t.co links of the media, taken out of the text */
+  mediaLinks: string[];
+  location: { lat: number; lon: number } | null;
+  sentAt: Date | null;
+  inReplyTo: string | null;
+  /** earlier tweets of the same conversation: a quoted tweet, the conversation's first tweet (v2) */
+  references: string[];
+  retweet: boolean;
+}
+
+/** Tweet ids are 64-bit: compared as numbers, they sort by time. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Items of an array of objects by one of their string fields (v2 `includes`). */
+function byKey(items: unknown[], key: string): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const item of items) {
+    const r = rec(item);
+    const k = r ? str(r[key]) : null;
+    if (r && k) out.set(k, r);
+  }
+  return out;
 }
 
 export class TwitterConnector implements WebhookConnector {
@@ -213,7 +295,7 @@ export class TwitterConnector implements WebhookConnector {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  parse(rawBody: Buffer, _contentType: string): InboundMessage[] {
+  parse(rawBody: Buffer, contentType: string): InboundMessage[] {
     let payload: unknown;
     try {
       payload = JSON.parse(rawBody.toString("utf8"));
@@ -221,6 +303,11 @@ export class TwitterConnector implements WebhookConnector {
       throw new Error(`twitter: body is not JSON (${(e as Error).message})`);
     }
     if (!isRecord(payload)) throw new Error("twitter: payload is not an object");
+    const [mediaType, ...params] = contentType.split(";").map((p) => p.trim());
+    if (mediaType?.toLowerCase() === TWITTER_V2_CONTENT_TYPE) {
+      const forUser = params.map((p) => /^for_user_id=(\d{1,30})$/.exec(p)?.[1]).find((v) => v !== undefined) ?? null;
+      return this.parseV2Page(payload, forUser);
+    }
     const hasTweets = "tweet_create_events" in payload;
     const hasDms = "direct_message_events" in payload;
     const forUserId = idOf(payload, "for_user_id");
@@ -233,7 +320,7 @@ export class TwitterConnector implements WebhookConnector {
     const blocked = payload.user_has_blocked === true || payload.user_has_blocked === "true";
     const users = rec(payload.users) ?? {};
     const out: InboundMessage[] = [];
-    for (const t of arr(payload.tweet_create_events)) out.push(this.parseTweet(t, forUserId, blocked));
+    for (const t of arr(payload.tweet_create_events)) out.push(this.tweetMessage(v1Tweet(t), forUserId, blocked));
     for (const ev of arr(payload.direct_message_events)) {
       const m = this.parseDirectMessage(ev, forUserId, users);
       if (m) out.push(m);
@@ -252,21 +339,14 @@ export class TwitterConnector implements WebhookConnector {
     return userId === this.ownUserId || userId === forUserId;
   }
 
-  private isOurMention(screenName: string, mentions: unknown[], forUserId: string | null): boolean {
+  private isOurMention(screenName: string, mentions: MentionRef[], forUserId: string | null): boolean {
     const lower = screenName.toLowerCase();
     if (this.ownScreenName !== null && lower === this.ownScreenName) return true;
-    for (const m of mentions) {
-      const mention = rec(m);
-      if (!mention) continue;
-      if (str(mention.screen_name)?.toLowerCase() !== lower) continue;
-      const id = idOf(mention, "id_str", "id");
-      if (id !== null && this.isOurs(id, forUserId)) return true;
-    }
-    return false;
+    return mentions.some((m) => m.screenName?.toLowerCase() === lower && this.isOurs(m.id, forUserId));
   }
 
   /** Drops our own @handle(s) from the leading run of mentions; other leading mentions stay. */
-  private stripOurLeadingMentions(text: string, mentions: unknown[], forUserId: string | null): string {
+  private stripOurLeadingMentions(text: string, mentions: MentionRef[], forUserId: string | null): string {
     let rest = text;
     const kept: string[] = [];
     for (let m = LEADING_MENTION_RE.exec(rest); m; m = LEADING_MENTION_RE.exec(rest)) {
@@ -277,42 +357,32 @@ export class TwitterConnector implements WebhookConnector {
     return kept.length > 0 ? `${kept.join(" ")} ${rest}`.trim() : rest;
   }
 
-  private parseTweet(raw: unknown, forUserId: string | null, blocked: boolean): InboundMessage {
-    const tweet = rec(raw);
-    if (!tweet) throw new Error("twitter: a tweet_create_events item is not an object");
-    const id = idOf(tweet, "id_str", "id");
-    if (id === null) throw new Error("twitter: a tweet without id_str");
-    const user = rec(tweet.user);
-    const userId = user ? idOf(user, "id_str", "id") : null;
-    if (!user || userId === null) throw new Error(`twitter: tweet ${id} has no user id`);
+  /**
+   * A v2 page `{ data: Tweet[], includes: { users, media, places }, meta }`; a page without
+   * tweets (`result_count: 0`) has no data. Authors, media and places come from `includes`.
+   * Messages come out oldest first.
+   */
+  private parseV2Page(page: Json, forUserId: string | null): InboundMessage[] {
+    if (!("data" in page) && !isRecord(page.meta)) throw new Error("twitter: not a v2 page of tweets (no data, no meta)");
+    if ("data" in page && !Array.isArray(page.data)) throw new Error("twitter: v2 data is not an array");
+    const includes = rec(page.includes) ?? {};
+    const users = byKey(arr(includes.users), "id");
+    const media = byKey(arr(includes.media), "media_key");
+    const places = byKey(arr(includes.places), "id");
+    // A page lists the newest first; oldest first, a reply comes after the tweet it answers.
+    const tweets = arr(page.data).map((t) => v2Tweet(t, users, media, places)).sort((a, b) => compareIds(a.id, b.id));
+    return tweets.map((t) => this.tweetMessage(t, forUserId, false));
+  }
 
-    const ext = tweet.truncated === true ? rec(tweet.extended_tweet) : null;
-    const fullText = (ext ? str(ext.full_text) : null) ?? (typeof tweet.text === "string" ? tweet.text : "");
-    const entities = rec(ext?.entities) ?? rec(tweet.entities);
-    const mentions = arr(entities?.user_mentions);
-    const mediaSource =
-      arr(rec(ext?.extended_entities)?.media).length > 0
-        ? arr(rec(ext?.extended_entities)?.media)
-        : arr(rec(tweet.extended_entities)?.media).length > 0
-          ? arr(rec(tweet.extended_entities)?.media)
-          : arr(entities?.media);
-    const { attachments, links } = mediaAttachments(mediaSource);
-
-    const text = removeLinks(
-      this.stripOurLeadingMentions(unescapeTweetText(fullText), mentions, forUserId),
-      links,
-    );
-    const references: string[] = [];
-    const quoted = idOf(tweet, "quoted_status_id_str");
-    if (quoted) references.push(quoted);
-
+  private tweetMessage(t: TweetFields, forUserId: string | null, blocked: boolean): InboundMessage {
+    const text = removeLinks(this.stripOurLeadingMentions(unescapeTweetText(t.rawText), t.mentions, forUserId), t.mediaLinks);
     let kind: InboundKind = "message";
     let ignoredReason: string | undefined;
     const statusTicket = statusRequestTicket(withoutLeadingMentions(text));
-    if (this.isOurs(userId, forUserId)) {
+    if (this.isOurs(t.userId, forUserId)) {
       kind = "ignored";
       ignoredReason = "echo of our own tweet";
-    } else if (tweet.retweeted_status !== undefined && tweet.retweeted_status !== null) {
+    } else if (t.retweet) {
       kind = "ignored";
       ignoredReason = "retweet";
     } else if (blocked) {
@@ -324,17 +394,17 @@ export class TwitterConnector implements WebhookConnector {
 
     const msg: InboundMessage = {
       channel: this.channel,
-      externalId: id,
+      externalId: t.id,
       kind,
-      sender: { kind: "twitter_id", value: userId, name: str(user.screen_name) },
+      sender: { kind: "twitter_id", value: t.userId, name: t.screenName },
       text,
-      sentAt: parseTwitterDate(tweet.created_at),
-      location: tweetLocation(tweet),
-      attachments,
+      sentAt: t.sentAt,
+      location: t.location,
+      attachments: t.attachments,
       thread: {
         ticket: statusTicket ?? findTicket(text),
-        inReplyTo: idOf(tweet, "in_reply_to_status_id_str", "in_reply_to_status_id"),
-        ...(references.length > 0 ? { references } : {}),
+        inReplyTo: t.inReplyTo,
+        ...(t.references.length > 0 ? { references: t.references } : {}),
       },
     };
     if (ignoredReason) msg.ignoredReason = ignoredReason;
@@ -352,7 +422,7 @@ export class TwitterConnector implements WebhookConnector {
     if (!mc || senderId === null) throw new Error(`twitter: direct message ${id} has no sender_id`);
     const data = rec(mc.message_data);
     const media = rec(rec(data?.attachment)?.media);
-    const { attachments, links } = mediaAttachments(media ? [media] : []);
+    const { attachments, links } = v1Media(media ? [media] : []);
     const text = removeLinks(typeof data?.text === "string" ? data.text : "", links);
     const sender = rec(users[senderId]);
 
@@ -367,7 +437,7 @@ export class TwitterConnector implements WebhookConnector {
     }
     const msg: InboundMessage = {
       channel: this.channel,
-      externalId: id,
+      externalId: `${DM_ID_PREFIX}${id}`,
       kind,
       sender: { kind: "twitter_id", value: senderId, name: sender ? str(sender.screen_name) : null },
       text,
@@ -379,6 +449,82 @@ export class TwitterConnector implements WebhookConnector {
     if (ignoredReason) msg.ignoredReason = ignoredReason;
     return msg;
   }
+}
+
+/** A v1.1 ("original format") tweet of an Account Activity envelope. */
+function v1Tweet(raw: unknown): TweetFields {
+  const tweet = rec(raw);
+  if (!tweet) throw new Error("twitter: a tweet_create_events item is not an object");
+  const id = idOf(tweet, "id_str", "id");
+  if (id === null) throw new Error("twitter: a tweet without id_str");
+  const user = rec(tweet.user);
+  const userId = user ? idOf(user, "id_str", "id") : null;
+  if (!user || userId === null) throw new Error(`twitter: tweet ${id} has no user id`);
+
+  const ext = tweet.truncated === true ? rec(tweet.extended_tweet) : null;
+  const entities = rec(ext?.entities) ?? rec(tweet.entities);
+  const mediaSource =
+    arr(rec(ext?.extended_entities)?.media).length > 0
+      ? arr(rec(ext?.extended_entities)?.media)
+      : arr(rec(tweet.extended_entities)?.media).length > 0
+        ? arr(rec(tweet.extended_entities)?.media)
+        : arr(entities?.media);
+  const { attachments, links } = v1Media(mediaSource);
+  return {
+    id,
+    userId,
+    screenName: str(user.screen_name),
+    rawText: (ext ? str(ext.full_text) : null) ?? (typeof tweet.text === "string" ? tweet.text : ""),
+    mentions: arr(entities?.user_mentions).map(rec).filter((m): m is Json => m !== null)
+      .map((m) => ({ screenName: str(m.screen_name), id: idOf(m, "id_str", "id") })),
+    attachments,
+    mediaLinks: links,
+    location: tweetLocation(tweet),
+    sentAt: parseTwitterDate(tweet.created_at),
+    inReplyTo: idOf(tweet, "in_reply_to_status_id_str", "in_reply_to_status_id"),
+    references: [idOf(tweet, "quoted_status_id_str")].filter((r): r is string => r !== null),
+    retweet: tweet.retweeted_status !== undefined && tweet.retweeted_status !== null,
+  };
+}
+
+/** A v2 tweet of a page, with its author, media and place from the page's includes. */
+function v2Tweet(raw: unknown, users: Map<string, Json>, media: Map<string, Json>, places: Map<string, Json>): TweetFields {
+  const tweet = rec(raw);
+  if (!tweet) throw new Error("twitter: a v2 data item is not an object");
+  const id = idOf(tweet, "id");
+  if (id === null) throw new Error("twitter: a v2 tweet without id");
+  const userId = idOf(tweet, "author_id");
+  if (userId === null) throw new Error(`twitter: v2 tweet ${id} has no author_id`);
+  // A long post ("note tweet") has its full text and entities apart; `text` is cut at 280.
+  const note = rec(tweet.note_tweet);
+  const entities = (note && rec(note.entities)) ?? rec(tweet.entities);
+  const items = arr(rec(tweet.attachments)?.media_keys).map((k) => (typeof k === "string" ? media.get(k) : undefined));
+  const refs = arr(tweet.referenced_tweets).map(rec).filter((r): r is Json => r !== null);
+  const ref = (type: string) => {
+    const r = refs.find((x) => x.type === type);
+    return r ? idOf(r, "id") : null;
+  };
+  const conversation = idOf(tweet, "conversation_id");
+  return {
+    id,
+    userId,
+    screenName: str(users.get(userId)?.username),
+    rawText: (note ? str(note.text) : null) ?? (typeof tweet.text === "string" ? tweet.text : ""),
+    mentions: arr(entities?.mentions).map(rec).filter((m): m is Json => m !== null)
+      .map((m) => ({ screenName: str(m.username), id: idOf(m, "id") })),
+    attachments: mediaAttachments(items.filter((m): m is Json => m !== undefined)
+      .map((m) => ({ url: str(m.url) ?? str(m.preview_image_url), type: str(m.type) }))),
+    // the t.co link of an attached photo or video carries its media_key
+    mediaLinks: arr(entities?.urls).map(rec).filter((u): u is Json => u !== null && str(u.media_key) !== null)
+      .map((u) => str(u.url)).filter((l): l is string => l !== null),
+    location: v2Location(tweet, places),
+    sentAt: parseIsoDate(tweet.created_at),
+    inReplyTo: ref("replied_to"),
+    // A reply to our answer (whose id no inbound message has) still finds the report by the
+    // conversation's first tweet, the citizen's own.
+    references: [ref("quoted"), conversation !== id ? conversation : null].filter((r): r is string => r !== null),
+    retweet: ref("retweeted") !== null,
+  };
 }
 
 /** One header value, by case-insensitive name; several values (a repeated header) are refused. */
