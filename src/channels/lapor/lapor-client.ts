@@ -8,7 +8,7 @@
  * auth_revoked; any other non-2xx, and a 2xx whose body breaks the contract, malformed.
  */
 import { DeliveryError } from "../../app/outbound.ts";
-import { checkBaseUrl, classifyStatus, DEFAULT_TIMEOUT_MS, networkFailure, redact } from "../outbound/http-delivery.ts";
+import { checkBaseUrl, classifyStatus, DEFAULT_TIMEOUT_MS, networkFailure, parseJson, redact } from "../outbound/http-delivery.ts";
 
 export const LAPOR_PAGE_LIMIT = 50;
 
@@ -133,15 +133,6 @@ export function laporClientFromEnv(env: NodeJS.ProcessEnv): LaporClient | null {
 export function laporPollIntervalMs(env: NodeJS.ProcessEnv): number {
   const seconds = Number(env.LAPOR_POLL_SECONDS ?? 60);
   return Math.max(Number.isFinite(seconds) ? seconds : 60, 5) * 1000;
-}
-
-function parseJson(text: string): unknown {
-  if (!text.trim()) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }
 
 /** `code: message` of LAPOR!'s `{ error: { code, message } }`, redacted; "" when absent. */

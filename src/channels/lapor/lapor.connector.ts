@@ -14,6 +14,7 @@
  * - Anything unreadable throws: the payload is kept as malformed.
  */
 import type { InboundAttachment, InboundMessage, SenderIdentity, WebhookConnector } from "../connector.ts";
+import { id, object, optionalString, type Json, type JsonObject } from "../json-fields.ts";
 
 export const LAPOR_CHANNEL = "lapor";
 export const LAPOR_SENDER_KIND = "lapor_user";
@@ -75,11 +76,8 @@ export function laporMessageId(laporId: string): string {
   return `laporan:${laporId}`;
 }
 
-const MAX_ID_LENGTH = 128;
 const MAX_ATTACHMENTS = 20;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 export class LaporConnector implements WebhookConnector {
   readonly channel = LAPOR_CHANNEL;
@@ -160,28 +158,6 @@ function attachments(value: Json | undefined): InboundAttachment[] {
     if (typeof url !== "string" || !/^https?:\/\/\S+$/i.test(url)) throw new Error("laporan.lampiran[].url must be an http(s) URL");
     return { url, contentType: optionalString(o, "mime", "laporan.lampiran[]") };
   });
-}
-
-function object(value: Json | undefined, what: string): JsonObject {
-  if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) throw new Error(`${what} must be a JSON object`);
-  return value;
-}
-
-function optionalString(o: JsonObject, key: string, what: string): string | null {
-  const v = o[key];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw new Error(`${what}.${key} must be a string`);
-  return v;
-}
-
-/** An id: a non-empty string without whitespace, or a non-negative integer; bounded in length. */
-function id(o: JsonObject, key: string, what: string): string {
-  const v = o[key];
-  const s = typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : typeof v === "string" ? v : null;
-  if (s === null || !/^\S+$/.test(s) || s.length > MAX_ID_LENGTH) {
-    throw new Error(`${what}.${key} must be a non-empty id (string or integer, at most ${MAX_ID_LENGTH} characters)`);
-  }
-  return s;
 }
 
 /** An ISO 8601 timestamp with an explicit offset (Z or ±hh:mm); null when absent, throws when unreadable. */

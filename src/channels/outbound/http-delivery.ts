@@ -62,7 +62,8 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function parseJson(text: string): unknown {
+/** The JSON of an answer body, or null when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
   if (!text.trim()) return null;
   try {
     return JSON.parse(text) as unknown;

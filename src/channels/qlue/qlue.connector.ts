@@ -38,6 +38,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { InboundAttachment, InboundMessage, SenderIdentity, SignedRequest, WebhookConnector } from "../connector.ts";
 import { findTicket } from "../connector.ts";
+import { id, object, optionalString, requiredString, type Json, type JsonObject } from "../json-fields.ts";
 
 export const QLUE_SIGNATURE_HEADER = "x-qlue-signature";
 export const QLUE_SENDER_KIND = "qlue_user";
@@ -54,11 +55,8 @@ export function qlueSignature(secret: string, body: Buffer | string): string {
 }
 
 const SIGNATURE_RE = /^sha256=([0-9a-fA-F]{64})$/;
-const MAX_ID_LENGTH = 128;
 const MAX_PHOTOS = 20;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 export class QlueConnector implements WebhookConnector {
   readonly channel = "qlue";
@@ -176,34 +174,6 @@ function user(data: JsonObject): SenderIdentity {
   const name = optionalString(u, "name", "user");
   optionalString(u, "phone", "user"); // checked; the sender identity is the Qlue account
   return { kind: QLUE_SENDER_KIND, value: id(u, "id", "user"), name: name ?? null };
-}
-
-function object(value: Json | undefined, what: string): JsonObject {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`${what} must be a JSON object`);
-  return value;
-}
-
-function requiredString(o: JsonObject, key: string, what: string): string {
-  const v = o[key];
-  if (typeof v !== "string") throw new Error(`${what}.${key} must be a string`);
-  return v;
-}
-
-function optionalString(o: JsonObject, key: string, what: string): string | null {
-  const v = o[key];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw new Error(`${what}.${key} must be a string`);
-  return v;
-}
-
-/** An id: a non-empty string without whitespace, or a non-negative integer; bounded in length. */
-function id(o: JsonObject, key: string, what: string): string {
-  const v = o[key];
-  const s = typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : typeof v === "string" ? v : null;
-  if (s === null || !/^[^\s]+$/.test(s) || s.length > MAX_ID_LENGTH) {
-    throw new Error(`${what}.${key} must be a non-empty id (string or integer, at most ${MAX_ID_LENGTH} characters)`);
-  }
-  return s;
 }
 
 function coordinate(o: JsonObject, key: string, limit: number): number {
