@@ -1,7 +1,8 @@
-import { canSeeReport, type Actor } from "../domain/access-policy.ts";
+import { canSeeReport, inRegion, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { allowedActions, decide, decideDispute, type TransitionCommand } from "../domain/report-lifecycle.ts";
 import { STATE_COLOUR, STATE_LABEL, type Language, type Report } from "../domain/report.ts";
+import { routeReport } from "../domain/routing.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import { findCitizenByContact, linkCitizen, type CitizenContact } from "../store/citizens.store.ts";
 import { withTransaction, type Queryable } from "../store/db.ts";
@@ -9,6 +10,7 @@ import { addSupport, findReportByTicket, insertEvents, updateReport } from "../s
 import { attachUploads, findUploads } from "../store/uploads.store.ts";
 import { findUserById } from "../store/users.store.ts";
 import type { AppContext } from "./context.ts";
+import type { Reference } from "./reference-cache.ts";
 import { queueNotifications } from "./notify.ts";
 
 export interface TransitionInput extends TransitionCommand {
@@ -20,6 +22,31 @@ export function ticketOrThrow(ticket: string): string {
   const t = normalizeTicket(ticket);
   if (!t) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
   return t;
+}
+
+/**
+ * A route with a corrected category or place: the place is checked (a point must fall in one of
+ * our kelurahan and agree with a kelurahan named with it), and without a unit named the report
+ * goes where the category's rule sends it, with the rule's reason on the routing event.
+ */
+function routeByRule(ref: Reference, report: Report, input: TransitionInput): TransitionInput {
+  let kelurahanCode = input.kelurahanCode;
+  if ((input.lat === undefined) !== (input.lon === undefined)) throw new DomainError("VALIDATION_FAILED", "lat and lon go together");
+  if (input.lat !== undefined && input.lon !== undefined) {
+    const code = ref.kelurahanLocator.locate(input.lat, input.lon);
+    if (!code || !inRegion(code, ref.deployment.provinceCode)) throw new DomainError("VALIDATION_FAILED", `the point is outside ${ref.deployment.name}`);
+    if (kelurahanCode && kelurahanCode !== code) throw new DomainError("VALIDATION_FAILED", `the point lies in ${code}, not in ${kelurahanCode}`);
+    kelurahanCode = code;
+  }
+  if (kelurahanCode && ref.units.territorialUnitFor(kelurahanCode)?.kind !== "kelurahan")
+    throw new DomainError("VALIDATION_FAILED", `unknown kelurahan ${kelurahanCode}`);
+  if (input.unitId) return { ...input, kelurahanCode };
+  const category = input.categoryCode ? ref.categories.get(input.categoryCode) : report.categoryCode ? ref.categories.get(report.categoryCode) : undefined;
+  if (input.categoryCode && !category?.active) throw new DomainError("CATEGORY_NOT_FOUND", `unknown category ${input.categoryCode}`);
+  const routed = routeReport({ kind: report.kind, category: category ?? null, kelurahanCode: kelurahanCode ?? report.kelurahanCode, units: ref.units });
+  if (!routed || routed.state !== "waiting")
+    throw new DomainError("VALIDATION_FAILED", `name a unit: the category and place do not decide one (${routed?.reason ?? "no rule"})`);
+  return { ...input, kelurahanCode, unitId: routed.unit.id, reason: input.reason ?? routed.reason };
 }
 
 /**
@@ -40,6 +67,7 @@ export async function transitionReport(ctx: AppContext, actor: Actor, ticket: st
       if (found.length !== new Set(photos).size || found.some((u) => u.reportId && u.reportId !== report.id))
         throw new DomainError("VALIDATION_FAILED", "photos must be ids returned by /api/v1/uploads");
     }
+    if (input.action === "route") input = routeByRule(ref, report, input);
     const assignee = input.assigneeUserId ? await findUserById(tx, input.assigneeUserId) : null;
     const duplicate = input.duplicateOf ? await findReportByTicket(tx, normalizeTicket(input.duplicateOf) ?? "") : null;
     if (input.duplicateOf && !duplicate) throw new DomainError("VALIDATION_FAILED", "duplicateOf names no known report");

@@ -45,6 +45,10 @@ export interface TransitionCommand {
   assigneeUserId?: string;
   /** a category correction when routing from triage */
   categoryCode?: string;
+  /** a place correction when routing: the kelurahan (checked by the use case), and the point when given */
+  kelurahanCode?: string;
+  lat?: number;
+  lon?: number;
 }
 
 /** What the rules need to know beyond the report itself; loaded by the use case. */
@@ -154,12 +158,15 @@ export const TRANSITIONS: readonly TransitionRule[] = [
         involvedUnitIds: addUnit(report.involvedUnitIds, target.value.id),
       };
       if (ctx.newCategory) patch.categoryCode = ctx.newCategory.code;
+      if (cmd.kelurahanCode) patch.kelurahanCode = cmd.kelurahanCode;
+      if (cmd.lat !== undefined && cmd.lon !== undefined) Object.assign(patch, { lat: cmd.lat, lon: cmd.lon });
       // The clock restarts at the responsible unit with the (possibly corrected) category's targets.
       if (ctx.deadlines)
         Object.assign(patch, ctx.deadlines(ctx.newCategory ?? ctx.category, ctx.now), { overdue: false, firstActionBreached: false, resolutionBreached: false });
       return ok(
         decision(patch, [
-          event(report, "routed", { toState: "waiting", toUnitId: target.value.id, cmd, data: { category: patch.categoryCode ?? report.categoryCode } }),
+          event(report, "routed", { toState: "waiting", toUnitId: target.value.id, cmd,
+            data: { category: patch.categoryCode ?? report.categoryCode, kelurahanCode: patch.kelurahanCode ?? report.kelurahanCode } }),
         ], [
           { to: "unit", unitId: target.value.id, template: "new_report", params: { ticket: report.ticket } },
           ...(report.holdingUnitId !== target.value.id && report.state === "waiting"

@@ -52,6 +52,10 @@ export const transitionSchema = z
     photos: z.array(z.string().uuid()).max(10).optional(),
     assignee: z.string().uuid().optional(),
     category: z.string().max(64).optional(),
+    /** a place correction when routing */
+    kelurahan: z.string().regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/, "a Kemendagri kelurahan code such as 31.71.01.1001").optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
   })
   .strict();
 

@@ -63,6 +63,9 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         photos: b.photos,
         assigneeUserId: b.assignee,
         categoryCode: b.category,
+        kelurahanCode: b.kelurahan,
+        lat: b.lat,
+        lon: b.lon,
       });
     });
 
