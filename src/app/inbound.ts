@@ -157,6 +157,7 @@ async function handleMessage(ctx: AppContext, tx: Queryable, payloadId: number, 
   const created = await intakeReport(ctx, tx, {
     description: (m.subject ? `${m.subject}\n\n${m.text}` : m.text).trim() || "(foto)",
     kind: m.reportKind ?? "pengaduan",
+    kindGiven: m.reportKind !== undefined,
     category,
     lat: m.location?.lat ?? null,
     lon: m.location?.lon ?? null,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { TriageService } from "./triage-service.ts";
 import { buildRegionLocator, type RegionFeature, type RegionLocator } from "../domain/geo/kelurahan-locator.ts";
 import type { Category } from "../domain/report.ts";
 import { addWorkingDays, makeCalendar, type WorkingCalendar } from "../domain/sla-clock.ts";
@@ -32,6 +33,8 @@ export interface Reference {
   calendar: WorkingCalendar;
   kelurahanLocator: RegionLocator;
   regionNames: Map<string, string>;
+  /** triage's reading of new reports; null when the deployment ships no model */
+  triage: TriageService | null;
   /** SLA deadlines for a category (or the triage default) counted from an instant. */
   deadlines(category: Category | null, from: Date): { firstActionDueAt: Date; resolutionDueAt: Date };
 }
@@ -89,6 +92,7 @@ export class ReferenceCache {
       calendar,
       kelurahanLocator,
       regionNames,
+      triage: null,
       deadlines(category, from) {
         const first = category?.slaFirstActionDays ?? triageSla.firstActionDays;
         const resolution = category?.slaResolutionDays ?? triageSla.resolutionDays;

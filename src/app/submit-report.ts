@@ -2,12 +2,15 @@ import { DomainError } from "../domain/errors.ts";
 import { inRegion, type Actor } from "../domain/access-policy.ts";
 import { STATE_COLOUR, STATE_LABEL, type Language, type ReportKind } from "../domain/report.ts";
 import { routeReport } from "../domain/routing.ts";
+import { decideTriage } from "../domain/triage/decide-triage.ts";
+import type { PlaceResult } from "../domain/triage/triage.ts";
 import { localDateOf } from "../domain/sla-clock.ts";
 import { formatTicket } from "../domain/ticket.ts";
 import { contactIdentities, type ChannelIdentity, type CitizenContact } from "../store/citizens.store.ts";
 import { insertNewReport, type ReportIntake } from "../store/report-intake.store.ts";
 import type { Queryable } from "../store/db.ts";
 import type { AppContext } from "./context.ts";
+import type { TriageService } from "./triage-service.ts";
 import { checkPhotos, discardBlobs, storePhotoBlobs } from "./uploads.ts";
 
 export interface SubmitReportInput {
@@ -28,6 +31,8 @@ export interface SubmitReportInput {
   identity?: ChannelIdentity | null;
   /** extra data for the created event (the channel's message id, attachments to fetch) */
   eventData?: Record<string, unknown>;
+  /** false when nobody chose the kind (a channel message): triage may sort it */
+  kindGiven?: boolean;
 }
 
 export interface SubmitReportResult {
@@ -50,26 +55,34 @@ export async function submitReport(ctx: AppContext, input: SubmitReportInput): P
 /** The intake behind every channel; runs on the given connection (a channel job's transaction). */
 export async function intakeReport(ctx: AppContext, db: Queryable, input: SubmitReportInput) {
   const ref = await ctx.reference.get();
-  const category = input.category ? ref.categories.get(input.category) : null;
-  if (input.category && (!category || !category.active))
+  const given = input.category ? ref.categories.get(input.category) : null;
+  if (input.category && (!given || !given.active))
     throw new DomainError("CATEGORY_NOT_FOUND", `unknown category ${input.category}`);
   const hasPoint = typeof input.lat === "number" && typeof input.lon === "number";
   if ((input.lat == null) !== (input.lon == null)) throw new DomainError("VALIDATION_FAILED", "lat and lon go together");
-  let kelurahanCode: string | null = null;
+  let pointKelurahan: string | null = null;
   if (hasPoint) {
     const code = ref.kelurahanLocator.locate(input.lat!, input.lon!);
-    kelurahanCode = code && inRegion(code, ref.deployment.provinceCode) ? code : null;
+    pointKelurahan = code && inRegion(code, ref.deployment.provinceCode) ? code : null;
   }
-  const routing = routeReport({ kind: input.kind, category: category ?? null, kelurahanCode, units: ref.units });
-  if (!routing) throw new Error("no triage unit configured");
-  const reason = hasPoint && !kelurahanCode ? `${routing.reason}; point outside ${ref.deployment.name}` : routing.reason;
+  // Triage reads what nobody said: the category, the place in the words, the kind, the substance.
+  const triage = readReport(ref.triage, input, hasPoint, pointKelurahan);
+  const category = triage.categoryCode ? (ref.categories.get(triage.categoryCode) ?? null) : null;
+  const kelurahanCode = triage.kelurahanCode;
+  const kind = triage.kind;
+  const routed = routeReport({ kind, category, kelurahanCode, units: ref.units });
+  if (!routed) throw new Error("no triage unit configured");
+  const desk = ref.units.triageUnit();
+  const routing = triage.holdForDesk && desk ? { state: "triage" as const, unit: desk, reason: `${routed.reason}; ${triage.holdForDesk}` } : routed;
+  const reason = hasPoint && !kelurahanCode && !triage.holdForDesk ? `${routing.reason}; point outside ${ref.deployment.name}` : routing.reason;
+  const triageRecord = { ...triage.record, automatic: triage.record.automatic && routing.state === "waiting" };
 
   // Every photo is checked before anything is written: one bad photo refuses the whole report.
   const photos = await checkPhotos(input.photos ?? []);
 
   const now = ctx.now();
   const language = input.language ?? ref.deployment.defaultLanguage;
-  const deadlines = ref.deadlines(category ?? null, now);
+  const deadlines = ref.deadlines(category, now);
   const day = localDateOf(ref.calendar, now);
   const ticket = formatTicket(ref.deployment.ticketPrefix, day, await ctx.tickets.next(day));
   const reportId = ctx.newId();
@@ -80,7 +93,7 @@ export async function intakeReport(ctx: AppContext, db: Queryable, input: Submit
       report: {
         id: reportId,
         ticket,
-        kind: input.kind,
+        kind,
         description: input.description,
         categoryCode: category?.code ?? null,
         lat: hasPoint ? input.lat! : null,
@@ -94,6 +107,7 @@ export async function intakeReport(ctx: AppContext, db: Queryable, input: Submit
         firstActionDueAt: deadlines.firstActionDueAt,
         resolutionDueAt: deadlines.resolutionDueAt,
         createdAt: now,
+        triage: triageRecord,
       },
       citizen: citizenOf(input, ctx.newId(), language),
       actor: { userId: enteredBy, role: enteredBy ? "officer" : null },
@@ -129,4 +143,18 @@ export async function enterReportForCitizen(ctx: AppContext, actor: Actor, input
 function citizenOf(input: SubmitReportInput, newId: string, language: Language): ReportIntake["citizen"] {
   const who = contactIdentities(input.contact, input.identity);
   return who.identities.length ? { newId, language, ...who } : null;
+}
+
+/** The triage guesses for a new report and what the intake makes of them (no service: only facts). */
+function readReport(service: TriageService | null, input: SubmitReportInput, hasPoint: boolean, pointKelurahan: string | null) {
+  const text = [input.description, input.address].filter(Boolean).join("\n");
+  const facts = { categoryCode: input.category ?? null, kind: input.kindGiven === false ? null : input.kind, pointKelurahanCode: pointKelurahan, hasPoint };
+  if (!service) return decideTriage(facts, { classification: null, place: null, flags: [] }, { category: 1, place: 1, kind: 1 });
+  const place: PlaceResult = hasPoint
+    ? pointKelurahan
+      ? { best: { kelurahanCode: pointKelurahan, confidence: 1, evidence: "point", source: "point" }, candidates: [], outside: null }
+      : { best: null, candidates: [], outside: service.outside(input.lat!, input.lon!) }
+    : service.locateText(text);
+  const classification = input.category && facts.kind ? null : service.classify(text);
+  return decideTriage(facts, { classification, place, flags: service.substance(input.description) }, service.thresholds);
 }

@@ -63,6 +63,7 @@ function report(p: Partial<Report> = {}): Report {
     channel: "portal",
     channelRef: null,
     partnerDeadlines: [],
+    triage: null,
     citizenId: "cit-reporter",
     state: "waiting",
     stateBeforeHandover: null,

@@ -1,5 +1,7 @@
 /** The report, its states and what each state looks like to people (docs/domain.md, "The lifecycle"). */
 
+import type { TriageRecord } from "./triage/triage.ts";
+
 export const REPORT_STATES = [
   "triage",
   "waiting",
@@ -149,6 +151,8 @@ export interface Report {
   closedAt: Date | null;
   /** deadlines a partner system set (LAPOR!: verify in 3 working days, answer in 5) */
   partnerDeadlines: PartnerDeadline[];
+  /** what triage worked out at intake: guesses, candidates, flags (null for reports from before triage) */
+  triage: TriageRecord | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;

@@ -40,6 +40,7 @@ interface ReportRow {
   done_at: Date | null;
   closed_at: Date | null;
   partner_deadlines: Report["partnerDeadlines"] | null;
+  triage: Report["triage"];
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -118,6 +119,7 @@ export function toReport(r: ReportRow): Report {
     doneAt: r.done_at,
     closedAt: r.closed_at,
     partnerDeadlines: r.partner_deadlines ?? [],
+    triage: r.triage ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
@@ -156,6 +158,8 @@ export interface NewReport {
   firstActionDueAt: Date | null;
   resolutionDueAt: Date | null;
   createdAt: Date;
+  /** what triage worked out (TriageRecord), for officers and the triage desk */
+  triage?: unknown;
 }
 
 /** The id and version of a report: enough to know whether a cached view is still current. */

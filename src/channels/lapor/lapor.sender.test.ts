@@ -20,7 +20,7 @@ function report(p: Partial<Report> = {}): Report {
   return {
     id: "rep-1", ticket: "JKT-250528-0001", kind: "pengaduan", description: "Jalan berlubang", categoryCode: "jalan_rusak",
     lat: -6.1754, lon: 106.8272, address: null, kelurahanCode: "31.71.01.1001", channel: "lapor", channelRef: "5300001",
-    partnerDeadlines: [], citizenId: "cit-1", state: "waiting", stateBeforeHandover: null, holdingUnitId: "dinas-bina-marga@31.71",
+    partnerDeadlines: [], triage: null, citizenId: "cit-1", state: "waiting", stateBeforeHandover: null, holdingUnitId: "dinas-bina-marga@31.71",
     handoverFromUnitId: null, followUpUnitId: null, followUpBy: null, assigneeUserId: null, involvedUnitIds: [], duplicateOf: null,
     closeReason: null, responsibleParty: null, reopenCount: 0, supportCount: 0, escalationLevel: 0, escalatedToUnitId: null,
     overdue: false, firstActionBreached: false, resolutionBreached: false, firstActionDueAt: null, resolutionDueAt: null,
