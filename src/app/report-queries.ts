@@ -7,6 +7,7 @@ import { custodySegmentsFromEvents, heldTimeByUnit, slaStatus, workingDaysBetwee
 import { normalizeTicket } from "../domain/ticket.ts";
 import { findCitizen } from "../store/citizens.store.ts";
 import { findReportById, findReportByTicket, findReportVersion, listEvents, listReports, type ReportListFilter } from "../store/reports.store.ts";
+import { listEvidenceFlags } from "../store/evidence.store.ts";
 import { listReportUploads } from "../store/uploads.store.ts";
 import type { AppContext } from "./context.ts";
 import type { Reference } from "./reference-cache.ts";
@@ -88,10 +89,11 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
   const ref = await ctx.reference.get();
   const report = await loadByTicket(ctx, ticket);
   if (!canSeeReport(actor, report, ref.units)) throw new DomainError("FORBIDDEN", "this report is outside your scope");
-  const [events, uploads, citizen] = await Promise.all([
+  const [events, uploads, citizen, evidenceFlags] = await Promise.all([
     listEvents(ctx.pool, report.id),
     listReportUploads(ctx.pool, report.id),
     report.citizenId ? findCitizen(ctx.pool, report.citizenId) : Promise.resolve(null),
+    listEvidenceFlags(ctx.pool, report.id),
   ]);
   const now = ctx.now();
   const category = report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null;
@@ -127,8 +129,12 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
       workingDaysOpen: round(workingDaysBetween(ref.calendar, report.createdAt, endAt ?? now), 2),
       heldByUnit: [...held.entries()].map(([unitId, ms]) => ({ unit: unitRef(ref, unitId), workingDays: round(ms / 86_400_000, 2) })),
     },
+    // Triage's guesses, candidates and flags: why it was routed, or what the desk should look at.
+    triage: report.triage,
+    partnerDeadlines: report.partnerDeadlines,
     projections: { portal: projectForPortal(input).label, qlue: projectForQlue(input), open311: projectForOpen311(input) },
-    photos: uploads.map((u) => ({ id: u.id, eventId: u.eventId, url: `/api/v1/uploads/${u.id}`, publicUrl: `/api/v1/public/photos/${u.id}`, exif: u.exif })),
+    // evidenceFlags (issue #4): null = never follow-up evidence, [] = checked and clean; officers only.
+    photos: uploads.map((u) => ({ id: u.id, eventId: u.eventId, url: `/api/v1/uploads/${u.id}`, publicUrl: `/api/v1/public/photos/${u.id}`, exif: u.exif, evidenceFlags: evidenceFlags.get(u.id) ?? null })),
     timeline: events.map((e) => ({
       id: e.id,
       at: e.createdAt.toISOString(),

@@ -10,6 +10,7 @@ import { addSupport, findReportByTicket, insertEvents, updateReport } from "../s
 import { attachUploads, findUploads } from "../store/uploads.store.ts";
 import { findUserById } from "../store/users.store.ts";
 import type { AppContext } from "./context.ts";
+import { checkFollowUpEvidence } from "./evidence-check.ts";
 import type { Reference } from "./reference-cache.ts";
 import { queueNotifications } from "./notify.ts";
 
@@ -84,6 +85,8 @@ export async function transitionReport(ctx: AppContext, actor: Actor, ticket: st
     if (!decision.ok) throw decision.error;
     const updated = await updateReport(tx, report, decision.value.patch, now);
     const eventIds = await insertEvents(tx, report.id, { userId: actor.userId, role: actor.role, citizenId: null }, decision.value.events, now);
+    // Evidence integrity (issue #4): flags for the validator on the follow-up's photos, never a refusal; before attaching them.
+    if (input.action === "submit_follow_up" && photos.length) await checkFollowUpEvidence(ctx, tx, report, photos);
     await attachUploads(tx, photos, report.id, eventIds[0] ?? null);
     await queueNotifications(tx, updated, eventIds[0] ?? null, decision.value.notifications);
     const category = updated.categoryCode ? (ref.categories.get(updated.categoryCode) ?? null) : null;

@@ -15,8 +15,8 @@ export const REPORT_STATES = [
 ] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
-export const REPORT_KINDS = ["pengaduan", "aspirasi", "permintaan_informasi"] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
+import type { ReportKind } from "./report-kind.ts";
+export { REPORT_KINDS, type ReportKind } from "./report-kind.ts";
 
 export const CLOSE_REASONS = ["invalid", "duplicate", "outside_jurisdiction", "no_further_action"] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];

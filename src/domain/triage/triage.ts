@@ -4,7 +4,7 @@
  * so officers see why a report was routed, and the triage desk sees the candidates when it was not.
  * The pieces live next to this file (classifier, substance) and in ../geo (gazetteer, neighbours).
  */
-import type { ReportKind } from "../report.ts";
+import type { ReportKind } from "../report-kind.ts";
 
 /** A place guessed from a point or from words in the text. */
 export interface PlaceGuess {
