@@ -21,7 +21,7 @@ import { FsBlobStore } from "./store/blob-store.ts";
 import { openDatabase, withTransaction, type Database } from "./store/db.ts";
 import { appliedMigrations, migrate } from "./store/migrate.ts";
 import { migrateQueue } from "./store/queue.ts";
-import { defaultDeploymentDir, seedReferenceData } from "./store/reference-seed.ts";
+import { defaultDeploymentDir, refreshTriageModel, seedReferenceData } from "./store/reference-seed.ts";
 import { startWorker, type Worker } from "./worker/worker.ts";
 
 export interface Running {
@@ -39,7 +39,11 @@ export interface Running {
 export async function prepareDatabase(db: Database, deploymentDir: string) {
   await migrateQueue(db.connectionString);
   const applied = await migrate(db.pool);
-  const seed = await withTransaction(db.pool, (tx) => seedReferenceData(tx, deploymentDir));
+  const seed = await withTransaction(db.pool, async (tx) => {
+    const seeded = await seedReferenceData(tx, deploymentDir);
+    await refreshTriageModel(tx, deploymentDir);
+    return seeded;
+  });
   return { applied, seed };
 }
 

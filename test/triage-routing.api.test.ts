@@ -9,10 +9,50 @@ afterEach(async () => {
 
 const KEBON_JERUK = "31.73.05.1001";
 
+describe("triage reads a report nobody categorized or placed", () => {
+  it("the issue's example: an SMS-style complaint with a school's name is placed, categorized and routed, with the reason", async () => {
+    app = await startTestApp();
+    const created = await app.post("/api/v1/public/reports", { description: "jalan berlubang depan SDN 03 Kebon Jeruk, udh 2 minggu gk dibenerin" });
+    const { ticket, state } = created.json() as { ticket: string; state: string };
+    expect(state).toBe("waiting");
+    const admin = await app.admin();
+    const view = (await app.get(`/api/v1/reports/${ticket}`, admin)).json();
+    expect(view.holdingUnit.id).toBe("dinas-bina-marga@31.73");
+    expect(view).toMatchObject({ category: { code: "jalan_rusak" }, kelurahan: { code: KEBON_JERUK } });
+    expect(view.triage).toMatchObject({ automatic: true, flags: [], place: { best: { kelurahanCode: KEBON_JERUK, source: "text" } } });
+    expect(view.triage.classification.top[0].code).toBe("jalan_rusak");
+    expect(view.triage.classification.evidence.length).toBeGreaterThan(0);
+    expect(view.timeline[0].reason).toBe("Suku Dinas Bina Marga Jakarta Barat: category Jalan rusak/berlubang, point in Kelurahan Kebon Jeruk");
+  });
+
+  it("without substance, or unclear: the desk gets it with the reason and the candidates", async () => {
+    app = await startTestApp();
+    const admin = await app.admin();
+    const spam = (await app.post("/api/v1/public/reports", { description: "PROMO slot gacor hari ini!!! hubungi wa 0812xxxx bit.ly/gacor" })).json() as { ticket: string; state: string };
+    expect(spam.state).toBe("triage");
+    const spamView = (await app.get(`/api/v1/reports/${spam.ticket}`, admin)).json();
+    expect(spamView.triage.flags.map((f: { kind: string }) => f.kind)).toContain("spam");
+    expect(spamView.timeline[0].reason).toMatch(/perlu diperiksa/);
+
+    const vague = (await app.post("/api/v1/public/reports", { description: "Mohon segera ditangani, sudah lama sekali dibiarkan begini" })).json() as { ticket: string; state: string };
+    expect(vague.state).toBe("triage");
+    const vagueView = (await app.get(`/api/v1/reports/${vague.ticket}`, admin)).json();
+    expect(vagueView.triage.automatic).toBe(false);
+    expect(vagueView.triage.classification.top.length).toBeLessThanOrEqual(3);
+
+    // A pin outside Jakarta (Bogor): held for the desk, naming the neighbouring city.
+    const outside = (await app.post("/api/v1/public/reports", { description: "Jalan berlubang besar", lat: PLACES.bogor.lat, lon: PLACES.bogor.lon, category: "jalan_rusak" })).json() as { ticket: string; state: string };
+    expect(outside.state).toBe("triage");
+    const outsideView = (await app.get(`/api/v1/reports/${outside.ticket}`, admin)).json();
+    expect(outsideView.triage.place.outside.name).toMatch(/Bogor/);
+    expect(outsideView.timeline[0].reason).toMatch(/Bogor/);
+  });
+});
+
 describe("routing after a correction follows the category's rule", () => {
   it("the desk names category and place, the rule picks the unit and its reason; a later correction tells the previous holder", async () => {
     app = await startTestApp();
-    const created = await app.post("/api/v1/public/reports", { description: "jalan berlubang depan SDN 03 Kebon Jeruk, udh 2 minggu gk dibenerin" });
+    const created = await app.post("/api/v1/public/reports", { description: "Tolong dicek, sudah dua minggu tidak ada perubahan" });
     const { ticket, state } = created.json() as { ticket: string; state: string };
     expect(state).toBe("triage");
     const admin = await app.admin();

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import type { TriageService } from "./triage-service.ts";
+import { buildTriageService, type TriageService } from "./triage-service.ts";
+import type { TriageModelSetting } from "../store/reference-seed.ts";
 import { buildRegionLocator, type RegionFeature, type RegionLocator } from "../domain/geo/kelurahan-locator.ts";
 import type { Category } from "../domain/report.ts";
 import { addWorkingDays, makeCalendar, type WorkingCalendar } from "../domain/sla-clock.ts";
@@ -71,7 +72,7 @@ export class ReferenceCache {
     const version = await referenceVersion(this.pool);
     this.checkedAt = Date.now();
     if (this.current && version === this.version) return this.current;
-    const [deployment, units, categories, holidays, geometries, regionNames] = await Promise.all([
+    const [deployment, units, categories, holidays, geometries, regionNames, triageModel] = await Promise.all([
       getSetting<Deployment>(this.pool, "deployment"),
       listUnits(this.pool),
       listCategories(this.pool),
@@ -79,7 +80,9 @@ export class ReferenceCache {
       // The locator only needs building once per process: boundaries are not edited through the API.
       this.current ? Promise.resolve(null) : listRegionGeometries(this.pool, "desa_kelurahan"),
       listRegionNames(this.pool),
+      getSetting<TriageModelSetting>(this.pool, "triage"),
     ]);
+    const categoryMap = new Map(categories.map((c) => [c.code, c]));
     if (!deployment) throw new Error("reference data missing: no deployment setting (was the database seeded?)");
     const calendar = makeCalendar(holidays.map((h) => h.date), deployment.utcOffsetMinutes ?? 420);
     const triageSla = deployment.triageSla ?? { firstActionDays: 1, resolutionDays: 5 };
@@ -88,11 +91,12 @@ export class ReferenceCache {
     this.current = {
       deployment,
       units: buildUnitDirectory(units),
-      categories: new Map(categories.map((c) => [c.code, c])),
+      categories: categoryMap,
       calendar,
       kelurahanLocator,
       regionNames,
-      triage: null,
+      // Rebuilt with the rest when the reference data changes (a category edit changes the classifier's classes).
+      triage: buildTriageService(triageModel, regionNames, categoryMap, deployment.provinceCode),
       deadlines(category, from) {
         const first = category?.slaFirstActionDays ?? triageSla.firstActionDays;
         const resolution = category?.slaResolutionDays ?? triageSla.resolutionDays;

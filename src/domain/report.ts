@@ -109,6 +109,8 @@ export interface Category {
   reopenEscalationThreshold: number;
   ppsuAllowed: boolean;
   active: boolean;
+  /** phrases that name the category in reports (the classifier reads them too) */
+  keywords?: readonly string[];
 }
 
 /** The fields of a report the lifecycle rules read and write. */

@@ -37,6 +37,10 @@ const deploymentSchema = z.looseObject({
   holidays: relativePath,
   agencies: relativePath,
   categories: relativePath,
+  /** Triage's shipped models: the trained category classifier and the gazetteer's spellings and landmarks. */
+  triage: z
+    .object({ classifier: relativePath.optional(), gazetteerAliases: relativePath.optional(), landmarks: relativePath.optional() })
+    .optional(),
 });
 
 /** The parsed deployment.json (unknown keys are kept, so the settings row holds the whole file). */
@@ -234,6 +238,31 @@ export async function seedReferenceData(
   counts.settings = 1;
 
   return { seeded: true, counts };
+}
+
+/** What the "triage" setting holds: the deployment's shipped triage files, parsed (each may be absent). */
+export interface TriageModelSetting {
+  classifier: unknown;
+  gazetteerAliases: unknown;
+  landmarks: unknown;
+}
+
+/**
+ * Triage's models are shipped files, not data administrators edit: they are loaded into the
+ * "triage" setting on every start, and the setting is rewritten only when a file changed (so other
+ * processes reload their caches then). Returns whether it was written.
+ */
+export async function refreshTriageModel(tx: Queryable, deploymentDir: string): Promise<boolean> {
+  const deployment = readDeployment(deploymentDir);
+  const files = deployment.triage ?? {};
+  const read = (file: string | undefined): unknown => (file ? JSON.parse(fs.readFileSync(path.resolve(deploymentDir, file), "utf8")) : null);
+  const value: TriageModelSetting = { classifier: read(files.classifier), gazetteerAliases: read(files.gazetteerAliases), landmarks: read(files.landmarks) };
+  const { rowCount } = await tx.query(
+    `insert into settings (key, value) values ('triage', $1::jsonb)
+     on conflict (key) do update set value = excluded.value, updated_at = now() where settings.value is distinct from excluded.value`,
+    [JSON.stringify(value)],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** Units derived from the region tree, then the agencies (with one sub-office per kota), triage desk and external bodies. */
