@@ -12,7 +12,8 @@
  * Median and best of BENCH_GEO_ROUNDS rounds (default 5). The machine is shared: run it twice.
  *
  * `npx tsx bench/triage-geo.ts` prints the section; bench/run.ts can record it with
- * `writeSection("<!-- bench:triage-geo -->", "<!-- /bench:triage-geo -->", await runGeoBench())`.
+ * `writeSection("<!-- bench:triage-geo -->", "<!-- /bench:triage-geo -->", await runGeoBench())`; run alone it records
+ * its section the same way unless BENCH_NO_WRITE=1.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -21,7 +22,7 @@ import Flatbush from "flatbush";
 import { buildGazetteer, locateText, type AliasFile, type Landmark } from "../src/domain/geo/gazetteer.ts";
 import { buildRegionLocator, type GeoJSONPolygonOrMultiPolygon, type RegionFeature } from "../src/domain/geo/kelurahan-locator.ts";
 import { placeFromPoint } from "../src/domain/geo/neighbours.ts";
-import { fmt, isMain, positive, ROOT } from "./run.ts";
+import { fmt, isMain, positive, ROOT, writeSection } from "./run.ts";
 
 const POINTS = Math.floor(positive(process.env.BENCH_GEO_POINTS, 1_000_000));
 const ROUNDS = Math.floor(positive(process.env.BENCH_GEO_ROUNDS, 5));
@@ -178,7 +179,13 @@ export async function runGeoBench(): Promise<string> {
 
 if (isMain(import.meta.url)) {
   runGeoBench().then(
-    (section) => console.log(section),
+    (section) => {
+      console.log(section);
+      if (process.env.BENCH_NO_WRITE !== "1") {
+        writeSection(SECTION_START, SECTION_END, section);
+        console.log("recorded in BENCHMARKS.md");
+      }
+    },
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);
