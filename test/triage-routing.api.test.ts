@@ -22,7 +22,7 @@ describe("triage reads a report nobody categorized or placed", () => {
     expect(view.triage).toMatchObject({ automatic: true, flags: [], place: { best: { kelurahanCode: KEBON_JERUK, source: "text" } } });
     expect(view.triage.classification.top[0].code).toBe("jalan_rusak");
     expect(view.triage.classification.evidence.length).toBeGreaterThan(0);
-    expect(view.timeline[0].reason).toBe("Suku Dinas Bina Marga Jakarta Barat: category Jalan rusak/berlubang, point in Kelurahan Kebon Jeruk");
+    expect(view.timeline[0].reason).toMatch(/^Suku Dinas Bina Marga Jakarta Barat: category Jalan rusak\/berlubang, point in Kelurahan Kebon Jeruk; category read from the text \(0\.\d\d: [^)]*lubang[^)]*\); place read from the text \("[^"]*kebon jeruk[^"]*", 0\.\d\d\)$/);
   });
 
   it("without substance, or unclear: the desk gets it with the reason and the candidates", async () => {

@@ -74,7 +74,8 @@ export async function intakeReport(ctx: AppContext, db: Queryable, input: Submit
   if (!routed) throw new Error("no triage unit configured");
   const desk = ref.units.triageUnit();
   const routing = triage.holdForDesk && desk ? { state: "triage" as const, unit: desk, reason: `${routed.reason}; ${triage.holdForDesk}` } : routed;
-  const reason = hasPoint && !kelurahanCode && !triage.holdForDesk ? `${routing.reason}; point outside ${ref.deployment.name}` : routing.reason;
+  const basis = guessBasis(triage, input.category ?? null, hasPoint);
+  const reason = (hasPoint && !kelurahanCode && !triage.holdForDesk ? `${routing.reason}; point outside ${ref.deployment.name}` : routing.reason) + basis;
   const triageRecord = { ...triage.record, automatic: triage.record.automatic && routing.state === "waiting" };
 
   // Every photo is checked before anything is written: one bad photo refuses the whole report.
@@ -157,4 +158,15 @@ function readReport(service: TriageService | null, input: SubmitReportInput, has
     : service.locateText(text);
   const classification = input.category && facts.kind ? null : service.classify(text);
   return decideTriage(facts, { classification, place, flags: service.substance(input.description) }, service.thresholds);
+}
+
+/** What the routing rested on when it was read from the words, for the reason officers see. */
+function guessBasis(triage: ReturnType<typeof readReport>, givenCategory: string | null, hasPoint: boolean): string {
+  const parts: string[] = [];
+  const top = triage.record.classification?.top[0];
+  if (!givenCategory && triage.categoryCode && top)
+    parts.push(`category read from the text (${top.confidence.toFixed(2)}: ${triage.record.classification!.evidence.slice(0, 3).join(", ")})`);
+  const best = triage.record.place?.best;
+  if (!hasPoint && triage.kelurahanCode && best) parts.push(`place read from the text ("${best.evidence}", ${best.confidence.toFixed(2)})`);
+  return parts.length ? `; ${parts.join("; ")}` : "";
 }
