@@ -1,6 +1,7 @@
 import type { Notification } from "../domain/report-lifecycle.ts";
 import type { Report } from "../domain/report.ts";
 import type { Queryable } from "../store/db.ts";
+import { followerMessages } from "../store/duplicates.store.ts";
 import { enqueueOutbox, insertUnitNotifications } from "../store/outbox.store.ts";
 
 /** Channels whose partner system shows the report's status and must be told of changes. */
@@ -44,6 +45,7 @@ export async function queueNotifications(tx: Queryable, report: Report, eventId:
         idempotencyKey: `${report.id}:${eventId}:status`,
       }]
     : [];
-  await enqueueOutbox(tx, [...citizenMessages, ...partnerStatus]);
+  // Reporters of reports closed as duplicates of this one hear of it too, on their own channel.
+  await enqueueOutbox(tx, [...citizenMessages, ...(await followerMessages(tx, report, eventId, notifications)), ...partnerStatus]);
   await insertUnitNotifications(tx, unitNotes);
 }

@@ -37,9 +37,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return { pool, connectionString: options.databaseUrl, embedded: false, close: () => pool.end() };
   }
   const { PGlite } = await import("@electric-sql/pglite");
+  // pg_trgm (duplicate candidates, migration 008) is a contrib extension PGlite loads on request.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const dir = path.resolve(options.dataDir, "pglite");
   fs.mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   const server = new PGliteServer(db);
   const { host, port } = await server.listen("127.0.0.1", 0);
   const connectionString = `postgres://postgres@${host}:${port}/postgres?sslmode=disable`;
