@@ -57,9 +57,13 @@ export default async function setup(project: TestProject) {
         if (!/already exists/.test(err.message)) throw err;
       });
     }
-    // Old templates and test databases left by killed runs.
+    // Old templates (two hours after they were built: a run started before a schema change may still
+    // be copying its template) and test databases left by killed runs.
     const stale = await admin.query<{ datname: string }>(
-      "select datname from pg_database where (datname like 'aspirasi\\_tpl\\_%' and datname <> $1 and datname not like '%\\_building\\_%') or datname like 'aspirasi\\_t\\_%'",
+      `select datname from pg_database
+       where (datname like 'aspirasi\\_tpl\\_%' and datname <> $1 and datname not like '%\\_building\\_%'
+              and (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '2 hours')
+          or datname like 'aspirasi\\_t\\_%'`,
       [name],
     );
     const alive = (pid: number) => {
