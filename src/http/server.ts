@@ -8,6 +8,7 @@ import type { AppContext } from "../app/context.ts";
 import { DomainError } from "../domain/errors.ts";
 import { errorBody, installErrorHandler } from "./errors.ts";
 import { duplicateRoutes } from "./routes/duplicates.routes.ts";
+import { geoRoutes } from "./routes/geo.routes.ts";
 import { adminRoutes, referenceRoutes } from "./routes/admin.routes.ts";
 import { authRoutes, reportRoutes } from "./routes/officer.routes.ts";
 import { publicRoutes } from "./routes/public.routes.ts";
@@ -91,6 +92,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   await app.register(referenceRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(duplicateRoutes(ctx));
+  await app.register(geoRoutes(ctx));
   await app.register(adminRoutes(ctx));
   await app.register(webhookRoutes(ctx, opts.connectors, opts.publicBaseUrl));
   await app.register(webRoutes());

@@ -1,20 +1,66 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web");
+const here = path.dirname(fileURLToPath(import.meta.url));
+const legacyDir = path.resolve(here, "../../web");
+/** `npm run build:web` (run by `npm install`) writes the apps here. */
+const distDir = path.resolve(here, "../../../dist/web");
 
-/** The Balai Warga portal at / and the officer workspace at /officer/. */
+/** The built apps run no inline script; MapLibre needs blob: workers and data:/blob: images. */
+const APP_CSP =
+  "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/** The old single-file pages carry their script inline. */
+const LEGACY_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+
+interface Page {
+  html: string;
+  csp: string;
+}
+
+/** The built app's index.html when it exists (re-read after a rebuild), else the old stand-in page. */
+function pageLoader(app: "portal" | "officer", legacyFile: string): () => Page {
+  const index = path.join(distDir, app, "index.html");
+  let built: { mtimeMs: number; page: Page } | null = null;
+  let legacy: Page | null = null;
+  return () => {
+    const stat = fs.statSync(index, { throwIfNoEntry: false });
+    if (stat) {
+      if (built?.mtimeMs !== stat.mtimeMs) built = { mtimeMs: stat.mtimeMs, page: { html: fs.readFileSync(index, "utf8"), csp: APP_CSP } };
+      return built.page;
+    }
+    return (legacy ??= { html: fs.readFileSync(path.join(legacyDir, legacyFile), "utf8"), csp: LEGACY_CSP });
+  };
+}
+
+const sendPage = (reply: FastifyReply, page: Page) =>
+  reply.type("text/html; charset=utf-8").header("content-security-policy", page.csp).header("cache-control", "no-cache").send(page.html);
+
+/** Hashed file names never change content: cache them for a year. */
+function immutable(reply: FastifyReply) {
+  reply.header("cache-control", "public, max-age=31536000, immutable");
+}
+
+/**
+ * The Balai Warga portal at / (client routes such as /laporan/{ticket}) with its assets under /assets/,
+ * and the officer workspace at /officer/ (assets under /officer/assets/).
+ */
 export function webRoutes(): FastifyPluginAsyncZod {
-  const page = (file: string) => fs.readFileSync(path.join(webDir, file), "utf8");
-  const portal = page("portal.html");
-  const officer = page("officer.html");
-  const csp = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+  const portal = pageLoader("portal", "portal.html");
+  const officer = pageLoader("officer", "officer.html");
   return async (app) => {
-    app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", csp).send(portal));
-    app.get("/laporan/:ticket", { schema: { hide: true } }, async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", csp).send(portal));
+    for (const [dir, prefix] of [["portal/assets", "/assets/"], ["officer/assets", "/officer/assets/"]] as const) {
+      const root = path.join(distDir, dir);
+      if (!fs.existsSync(root)) continue;
+      await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: false, wildcard: true, setHeaders: immutable, schemaHide: true });
+    }
+    app.get("/", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, portal()));
+    app.get("/laporan/:ticket", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, portal()));
     app.get("/officer", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/officer/"));
-    app.get("/officer/", { schema: { hide: true } }, async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", csp).send(officer));
+    app.get("/officer/", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, officer()));
+    app.get("/officer/*", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, officer()));
   };
 }
