@@ -43,7 +43,11 @@ describe("transactional outbox, delivered by the job queue after commit", () => 
     // The unit's workspace inbox got its notification in the same transaction as the report.
     const { rows: notes } = await pool.query("select unit_id, template from unit_notifications");
     expect(notes).toEqual([{ unit_id: "dinas-lingkungan-hidup@31.74", template: "new_report" }]);
-    const { rows: outbox } = await pool.query("select kind, status, attempts from outbox order by id");
+    // The sender was called inside the relay's transaction: the row reads "sent" once that commits.
+    const outbox = await waitFor(async () => {
+      const { rows } = await pool.query<{ status: string }>("select kind, status, attempts from outbox order by id");
+      return rows.every((r) => r.status !== "pending") ? rows : null;
+    });
     expect(outbox).toEqual([{ kind: "citizen_message", status: "sent", attempts: 1 }]);
     const sudin = await app.officer("agency_officer", "dinas-lingkungan-hidup@31.74");
     const timeline = (await app.get(`/api/v1/reports/${ticket}`, sudin)).json().timeline as Array<{ type: string }>;
