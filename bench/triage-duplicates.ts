@@ -29,6 +29,7 @@ import { openDatabase, type Queryable } from "../src/store/db.ts";
 import { findDuplicateCandidates, type CandidateProbe } from "../src/store/duplicates.store.ts";
 import { defaultDeploymentDir } from "../src/store/reference-seed.ts";
 import { ROOT, SERVER_URL, databaseUrl, describeMachine, fmt, isMain, positive, waitForQuiet, writeSection } from "./run.ts";
+import { mulberry32 } from "../src/domain/random.ts";
 
 const env = process.env;
 const DB_NAME = "aspirasi_bench_dup";
@@ -213,17 +214,7 @@ const CLOSINGS = [
   "Terutama parah kalau hujan.", "Foto terlampir.", "Terima kasih.", "@dkijakarta mohon dibantu", "sdh lama bgt",
 ];
 
-/** A small deterministic generator, so every run seeds and asks the same. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 // Jakarta's land, roughly: the bounding box reports fall in.
 const BBOX = { latMin: -6.37, latMax: -6.09, lonMin: 106.69, lonMax: 106.97 };

@@ -23,6 +23,7 @@ import { buildGazetteer, locateText, type AliasFile, type Landmark } from "../sr
 import { buildRegionLocator, type GeoJSONPolygonOrMultiPolygon, type RegionFeature } from "../src/domain/geo/kelurahan-locator.ts";
 import { placeFromPoint } from "../src/domain/geo/neighbours.ts";
 import { fmt, isMain, positive, ROOT, writeSection } from "./run.ts";
+import { mulberry32 } from "../src/domain/random.ts";
 
 const POINTS = Math.floor(positive(process.env.BENCH_GEO_POINTS, 1_000_000));
 const ROUNDS = Math.floor(positive(process.env.BENCH_GEO_ROUNDS, 5));
@@ -35,16 +36,7 @@ const SECTION_END = "<!-- /bench:triage-geo -->";
 
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), "utf8");
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** Flatbush over the bbox of every polygon part, as the locator builds it, and nothing else. */
 function bboxBaseline(features: RegionFeature[]): Flatbush {

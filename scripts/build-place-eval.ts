@@ -19,6 +19,7 @@
  */
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../src/domain/random.ts";
 
 type Ring = number[][];
 type Polygon = Ring[];
@@ -44,16 +45,7 @@ const BORDER_PER_KELURAHAN = 6;
 const MIN_INTERIOR_M = 60;
 const BORDER_OFFSET_M: [number, number] = [3, 30];
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 function inRing(ring: Ring, x: number, y: number): boolean {
   let inside = false;

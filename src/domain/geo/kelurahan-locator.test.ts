@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildRegionLocator } from "./kelurahan-locator.ts";
 import type { GeoJSONPolygonOrMultiPolygon, GeoJSONPosition, RegionFeature } from "./kelurahan-locator.ts";
+import { mulberry32 } from "../random.ts";
 
 interface KelurahanFeature {
   properties: { kode: string; nama: string; centroid_lat: number; centroid_lng: number };
@@ -14,17 +15,7 @@ const layer = JSON.parse(fs.readFileSync(file, "utf8")) as { features: Kelurahan
 const features: RegionFeature[] = layer.features.map((f) => ({ code: f.properties.kode, geometry: f.geometry }));
 const locator = buildRegionLocator(features);
 
-/** Deterministic PRNG (mulberry32) so sampled points are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 // An independent, deliberately naive point-in-polygon over every feature (no index, no bboxes).
 function naiveInRing(ring: GeoJSONPosition[], x: number, y: number): boolean {

@@ -25,6 +25,7 @@ import { classifyKind } from "./report-kind.ts";
 import { normalize } from "./normalize.ts";
 import { stem } from "./stemmer.ts";
 import { isStopword } from "./stopwords.ts";
+import { mulberry32 } from "../random.ts";
 
 /**
  * Below this top confidence a report goes to the triage desk with the top three suggestions. Chosen by
@@ -151,17 +152,7 @@ const down = (x: number) => Math.floor(x * 1e3) / 1e3;
 /** weights smaller than this (after centring) are not stored */
 const PRUNE = 0.05;
 
-/** Deterministic PRNG (mulberry32), so the same data always gives the same model. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 export function trainClassifier(
   examples: readonly TrainingExample[],
