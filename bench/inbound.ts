@@ -40,6 +40,7 @@ import {
   isMain,
   makeReport,
   measure,
+  perRequestCpu,
   pick,
   positive,
   seedReports,
@@ -48,6 +49,7 @@ import {
   stopChild,
   waitForHealth,
   waitForQuiet,
+  waitsLine,
   writeSection,
   type Child,
   type CpuUse,
@@ -252,14 +254,6 @@ function markdownTable(body: string[][]): string {
   return [HEADER, align, ...body].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
 
-function perRequestCpu(cpu: CpuUse, n: number, serverName: string): string {
-  const per = (ms: number) => fmt(ms / Math.max(n, 1), 2);
-  return `${serverName} ${per(cpu.serverMs)} ms, PostgreSQL ${per(cpu.postgresMs)} ms, load generator ${per(cpu.generatorMs)} ms ` +
-    `(machine ${fmt(cpu.busyShare * 100)}% busy, other processes ${fmt(cpu.otherShare * 100)}%)`;
-}
-
-const waitLine = (waits: Array<{ what: string; backends: number }>) =>
-  waits.slice(0, 5).map((w) => `${w.what} ${fmt(w.backends, 1)}`).join(", ") || "none active when sampled";
 
 function outcomeLine(e: EndToEnd): string {
   const o = e.outcomes;
@@ -271,7 +265,7 @@ function outcomeLine(e: EndToEnd): string {
 function detailLines(a: Acceptance, e: EndToEnd | null): string[] {
   const lines = [
     `webhook acceptance: CPU per request: ours ${perRequestCpu(a.ours.cpu, a.ours.total, "server")}; baseline ${perRequestCpu(a.baseline.cpu, a.baseline.total, "server")}.`,
-    `  PostgreSQL backends of the bench database, average by state during the ours run: ${waitLine(a.ours.waits)}.`,
+    `  PostgreSQL backends of the bench database, average by state during the ours run: ${waitsLine(a.ours.waits)}.`,
     `  Requests measured: ours ${fmt(a.ours.total)}, baseline ${fmt(a.baseline.total)}; distinct payload rows stored over warm-up and all runs: ours ${fmt(a.oursStored)}, baseline ${fmt(a.baselineStored)}.`,
   ];
   if (e) {
@@ -280,7 +274,7 @@ function detailLines(a: Acceptance, e: EndToEnd | null): string[] {
       `  ${fmt(e.messages)} payloads processed in ${fmt(e.seconds, 1)} s from the first claim to none pending (${fmt(e.wallSeconds, 1)} s from spawning the worker, start-up included); ` +
         `storing them through the API beforehand took ${fmt(e.fillSeconds, 1)} s (${FILL_CONCURRENCY} concurrent requests, ${fmt(e.messages / e.fillSeconds)} req/s).`,
       `  CPU per message: ${perRequestCpu(e.cpu, e.messages, "worker")}; worker start-up included.`,
-      `  PostgreSQL backends of the bench database, average by state: ${waitLine(e.waits)}.`,
+      `  PostgreSQL backends of the bench database, average by state: ${waitsLine(e.waits)}.`,
     );
     if (e.firstErrors.length) lines.push(`  First errors: ${e.firstErrors.join(" | ")}`);
   }

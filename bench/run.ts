@@ -538,14 +538,24 @@ function markdownTable(rows: string[][]): string {
   return [HEADER, align, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
 
+/** CPU milliseconds per request of each party, and how busy the machine was. */
+export function perRequestCpu(cpu: CpuUse, requests: number, serverName = "server"): string {
+  const per = (ms: number) => fmt(ms / Math.max(requests, 1), 2);
+  return `${serverName} ${per(cpu.serverMs)} ms, PostgreSQL ${per(cpu.postgresMs)} ms, load generator ${per(cpu.generatorMs)} ms ` +
+    `(machine ${fmt(cpu.busyShare * 100)}% busy, other processes ${fmt(cpu.otherShare * 100)}%)`;
+}
+
 export function cpuLine(m: Measured): string {
-  const per = (ms: number) => fmt(ms / Math.max(m.total, 1), 2);
-  return `server ${per(m.cpu.serverMs)} ms, PostgreSQL ${per(m.cpu.postgresMs)} ms, load generator ${per(m.cpu.generatorMs)} ms ` +
-    `(machine ${fmt(m.cpu.busyShare * 100)}% busy, other processes ${fmt(m.cpu.otherShare * 100)}%)`;
+  return perRequestCpu(m.cpu, m.total);
+}
+
+/** The five most sampled PostgreSQL wait events. */
+export function waitsLine(waits: ReadonlyArray<{ what: string; backends: number }>): string {
+  return waits.slice(0, 5).map((w) => `${w.what} ${fmt(w.backends, 1)}`).join(", ") || "none active when sampled";
 }
 
 export function waitLine(m: Measured): string {
-  return m.waits.slice(0, 5).map((w) => `${w.what} ${fmt(w.backends, 1)}`).join(", ") || "none active when sampled";
+  return waitsLine(m.waits);
 }
 
 export interface Machine {

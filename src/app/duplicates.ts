@@ -8,7 +8,6 @@
  * arrived on, the original lists its linked duplicates with their timelines, and the reporters of
  * linked duplicates hear of the original's changes (src/store/duplicates.store.ts followerMessages).
  */
-import { createHash } from "node:crypto";
 import { canSeeReport, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { scrubPublicText } from "../domain/projection.ts";
@@ -29,7 +28,7 @@ import { findReportById, findReportByTicket, insertEvents, listEvents, updateRep
 import type { AppContext } from "./context.ts";
 import { queueNotifications } from "./notify.ts";
 import type { Reference } from "./reference-cache.ts";
-import { ticketOrThrow } from "./transition-report.ts";
+import { supporterKey, ticketOrThrow } from "./transition-report.ts";
 
 /**
  * A candidate at or above this score is "likely the same report": the portal asks the citizen to
@@ -191,7 +190,7 @@ async function reporterSupportKey(q: Queryable, duplicate: Report, original: Rep
   if (!duplicate.citizenId) return `duplicate:${duplicate.id}`;
   if (duplicate.citizenId === original.citizenId) return null;
   const citizen = await findCitizen(q, duplicate.citizenId);
-  return citizen?.email ? createHash("sha256").update(citizen.email.trim().toLowerCase()).digest("hex") : `citizen:${duplicate.citizenId}`;
+  return citizen?.email ? supporterKey(citizen.email) : `citizen:${duplicate.citizenId}`;
 }
 
 export interface LinkInput {
@@ -219,7 +218,7 @@ export async function linkDuplicate(ctx: AppContext, actor: Actor, ticket: strin
     const original = locked.get(originalTicket);
     if (!duplicate) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
     if (!original) throw new DomainError("REPORT_NOT_FOUND", `no report with ticket ${originalTicket}`);
-    if (!canSeeReport(actor, duplicate, ref.units) && actor.role !== "jsc_admin") throw new DomainError("FORBIDDEN", "this report is outside your scope");
+    if (!canSeeReport(actor, duplicate, ref.units)) throw new DomainError("FORBIDDEN", "this report is outside your scope");
     if (original.state === "closed")
       throw new DomainError("CONFLICT", original.duplicateOf ? `${original.ticket} is itself a linked duplicate; link to its original` : `${original.ticket} is closed`);
     const now = ctx.now();

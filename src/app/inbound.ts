@@ -3,7 +3,7 @@ import { DomainError } from "../domain/errors.ts";
 import { projectForPortal } from "../domain/projection.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import { linkIdentity } from "../store/citizens.store.ts";
-import { withTransaction, type Queryable } from "../store/db.ts";
+import { withSavepoint, withTransaction, type Queryable } from "../store/db.ts";
 import {
   claimPendingPayloads,
   lockSenderAndCheckSeen,
@@ -28,7 +28,7 @@ export type ConnectorRegistry = ReadonlyMap<string, WebhookConnector>;
 
 /** Channels whose replies carry no thread reference: a message from the same sender within this window continues the report. */
 const TIME_THREADED: Record<string, number> = { sms: 2 * 86_400_000, whatsapp: 2 * 86_400_000, facebook: 2 * 86_400_000 };
-/** Direct messages (ids "dm:...", Twitter) are a conversation too, on channels whose public posts are not. */
+/** Direct messages (thread.direct: Twitter DMs) are a conversation too, on channels whose public posts are not. */
 const DIRECT_MESSAGE_WINDOW_MS = 2 * 86_400_000;
 
 /**
@@ -102,17 +102,18 @@ async function processBatch(ctx: AppContext, connectors: ConnectorRegistry, limi
         await markPayload(tx, payload.id, "malformed", errorText(err));
         continue;
       }
-      if (careful) await tx.query("savepoint inbound_payload");
-      try {
+      const handleAll = async () => {
         for (const m of messages) await handleMessage(ctx, tx, payload.id, m);
-        if (careful) await tx.query("release savepoint inbound_payload");
+      };
+      try {
+        if (careful) await withSavepoint(tx, "inbound_payload", handleAll);
+        else await handleAll();
         processed.push(payload.id);
       } catch (err) {
         // A deadlock or serialization failure is nobody's fault: the whole batch is tried again.
         if (isRetryable(err)) throw err;
         if (!careful) throw new CarefulRetry(errorText(err));
-        // A message that cannot be handled must not block the others: keep it for inspection.
-        await tx.query("rollback to savepoint inbound_payload");
+        // A message that cannot be handled must not block the others (its savepoint is rolled back): keep it for inspection.
         await markPayload(tx, payload.id, "malformed", `handling failed: ${errorText(err)}`);
       }
     }
@@ -187,7 +188,7 @@ async function findThread(tx: Queryable, m: InboundMessage, now: Date, newSender
   const chain = [m.thread.inReplyTo, ...(m.thread.references ?? []), m.thread.externalReportId].filter((x): x is string => !!x);
   const byChain = await reportOfMessages(tx, m.channel, chain);
   if (byChain) return byChain;
-  const window = TIME_THREADED[m.channel] ?? (m.externalId.startsWith("dm:") ? DIRECT_MESSAGE_WINDOW_MS : undefined);
+  const window = TIME_THREADED[m.channel] ?? (m.thread.direct ? DIRECT_MESSAGE_WINDOW_MS : undefined);
   if (window && !newSender) return recentOpenReportOfSender(tx, m.channel, m.sender.value, new Date(now.getTime() - window));
   return null;
 }
@@ -225,14 +226,11 @@ async function handleRating(ctx: AppContext, tx: Queryable, reportId: string | n
   if (!report) return;
   const rating = m.rating ?? null;
   if (rating !== null && rating <= DISPUTING_RATING && report.state === "done") {
-    await tx.query("savepoint rating_dispute");
     try {
-      await applyDispute(ctx, tx, report, citizenId, m.text.trim() || `Rating ${rating} dari ${m.channel}`, m.channel);
-      await tx.query("release savepoint rating_dispute");
+      await withSavepoint(tx, "rating_dispute", () => applyDispute(ctx, tx, report, citizenId, m.text.trim() || `Rating ${rating} dari ${m.channel}`, m.channel));
       return;
     } catch (err) {
       // Not disputable (window passed, policy): the rating is still recorded below.
-      await tx.query("rollback to savepoint rating_dispute");
       if (!(err instanceof DomainError)) throw err;
     }
   }

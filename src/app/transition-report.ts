@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { canSeeReport, inRegion, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { allowedActions, decide, decideDispute, type TransitionCommand } from "../domain/report-lifecycle.ts";
@@ -137,14 +138,22 @@ export async function applyDispute(ctx: AppContext, tx: Queryable, report: Repor
   return updated;
 }
 
+/**
+ * The key a supporter is counted under (an e-mail address, a phone number, or the portal's
+ * ip|user-agent fallback): one person is counted once whichever way they support.
+ */
+export function supporterKey(who: string): string {
+  return createHash("sha256").update(who.trim().toLowerCase()).digest("hex");
+}
+
 /** "I have this problem too": one +1 per supporter. */
-export async function supportReport(ctx: AppContext, ticket: string, supporterKey: string) {
+export async function supportReport(ctx: AppContext, ticket: string, key: string) {
   const t = ticketOrThrow(ticket);
   return withTransaction(ctx.pool, async (tx) => {
     const report = await findReportByTicket(tx, t, { forUpdate: true });
     if (!report) throw new DomainError("REPORT_NOT_FOUND", "no report with that ticket");
     if (report.state === "closed") throw new DomainError("CONFLICT", "a closed report takes no more support");
-    const added = await addSupport(tx, report.id, supporterKey);
+    const added = await addSupport(tx, report.id, key);
     if (added) {
       await insertEvents(tx, report.id, { userId: null, role: "citizen", citizenId: null }, [
         { type: "supported", unitId: report.holdingUnitId, fromState: report.state, toState: report.state, fromUnitId: null, toUnitId: null,

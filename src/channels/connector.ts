@@ -30,6 +30,11 @@ export interface ThreadHints {
   references?: string[];
   /** a partner-app report id (Qlue, LAPOR!) that identifies the report itself */
   externalReportId?: string | null;
+  /**
+   * A private conversation whose replies carry no reference (a direct message on a channel whose
+   * public posts do carry one): the sender's recent open report continues, as for SMS.
+   */
+  direct?: boolean;
 }
 
 export type InboundKind =

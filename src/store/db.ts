@@ -67,6 +67,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** Runs fn in one transaction on one client; inside it use only the client passed in. */
+/**
+ * Runs fn inside a savepoint of the caller's transaction: released on success, rolled back (and the
+ * error rethrown) on failure, so the rest of the transaction survives.
+ */
+export async function withSavepoint<T>(tx: Queryable, name: string, fn: () => Promise<T>): Promise<T> {
+  await tx.query(`savepoint ${name}`);
+  try {
+    const result = await fn();
+    await tx.query(`release savepoint ${name}`);
+    return result;
+  } catch (err) {
+    await tx.query(`rollback to savepoint ${name}`);
+    throw err;
+  }
+}
+
 export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

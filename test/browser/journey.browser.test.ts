@@ -114,7 +114,7 @@ describe("the officer workspace in Chromium", () => {
     await p1.getByTestId("login-email").fill(lurah.email);
     await p1.getByTestId("login-password").fill("wrong-password-1");
     await p1.getByTestId("login-submit").click();
-    await p1.getByRole("alert").waitFor();
+    await p1.getByRole("alert").filter({ hasText: "wrong email or password" }).waitFor();
     await login(p1, lurah);
     const row = p1.locator(`[data-testid=inbox-row][data-ticket="${ticket}"]`);
     await row.waitFor();

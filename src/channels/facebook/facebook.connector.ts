@@ -23,23 +23,20 @@
  *   entry.id when pageId is not configured - feed entries are always keyed by the page) are ignored.
  *   Changes of other fields are not conversations and produce nothing.
  */
-import type { InboundAttachment, InboundKind, InboundMessage, SenderIdentity, SignedRequest, WebhookConnector } from "../connector.ts";
+import type { InboundAttachment, InboundKind, InboundMessage, SenderIdentity, WebhookConnector } from "../connector.ts";
 import { findTicket, statusRequestTicket } from "../connector.ts";
 import type { JsonObject } from "../graph/graph-webhook.ts";
 import {
-  HUB_SIGNATURE_HEADER,
+  GraphWebhookConnector,
   boundedId,
   geoPoint,
   graphTime,
-  headerValue,
   idString,
   isObject,
   objectsOf,
   parseGraphEnvelope,
   stableEventId,
   textOf,
-  verifyChallenge,
-  verifyHubSignature,
 } from "../graph/graph-webhook.ts";
 
 export interface FacebookConnectorOptions {
@@ -74,25 +71,13 @@ const IGNORED_EVENTS: ReadonlyArray<readonly [string, string]> = [
 /** Feed items that are a citizen writing something. */
 const FEED_MESSAGE_ITEMS = new Set(["comment", "post", "status", "photo", "video", "share"]);
 
-export class FacebookConnector implements WebhookConnector {
+export class FacebookConnector extends GraphWebhookConnector implements WebhookConnector {
   readonly channel = CHANNEL;
-  private readonly appSecret: string;
-  private readonly verifyToken: string;
   private readonly pageId: string | null;
 
   constructor(options: FacebookConnectorOptions) {
-    this.appSecret = options.appSecret;
-    this.verifyToken = options.verifyToken ?? "";
+    super(options.appSecret, options.verifyToken);
     this.pageId = options.pageId ?? null;
-  }
-
-  /** The Graph subscription challenge: hub.challenge when hub.verify_token matches. */
-  challenge(query: Record<string, unknown>): string | null {
-    return verifyChallenge(query, this.verifyToken);
-  }
-
-  verify(request: SignedRequest): boolean {
-    return verifyHubSignature(request.rawBody, headerValue(request.headers, HUB_SIGNATURE_HEADER), this.appSecret);
   }
 
   parse(rawBody: Buffer, _contentType: string): InboundMessage[] {

@@ -4,6 +4,7 @@
  * check over the raw request bytes, and small helpers to read the JSON envelope safely.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { SignedRequest } from "../connector.ts";
 
 /** The header Meta signs every webhook POST with: `sha256=<hex HMAC-SHA256(app secret, raw body)>`. */
 export const HUB_SIGNATURE_HEADER = "x-hub-signature-256";
@@ -38,6 +39,27 @@ export function verifyHubSignature(rawBody: Buffer, header: string | undefined, 
   const given = Buffer.from(m[1]!, "hex");
   const expected = createHmac("sha256", appSecret).update(rawBody).digest();
   return constantTimeEqual(given, expected);
+}
+
+/**
+ * The part of a Graph webhook connector that is the same for every Graph product: the subscription
+ * handshake against the configured verify token (none configured: every handshake is refused) and
+ * the X-Hub-Signature-256 check with the app secret.
+ */
+export abstract class GraphWebhookConnector {
+  constructor(
+    private readonly appSecret: string,
+    private readonly verifyToken: string = "",
+  ) {}
+
+  /** The Graph subscription challenge: hub.challenge when hub.verify_token matches. */
+  challenge(query: Record<string, unknown>): string | null {
+    return verifyChallenge(query, this.verifyToken);
+  }
+
+  verify(request: SignedRequest): boolean {
+    return verifyHubSignature(request.rawBody, headerValue(request.headers, HUB_SIGNATURE_HEADER), this.appSecret);
+  }
 }
 
 /** The single value of a header (case-insensitive name); undefined when absent or sent more than once. */

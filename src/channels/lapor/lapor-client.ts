@@ -8,7 +8,7 @@
  * auth_revoked; any other non-2xx, and a 2xx whose body breaks the contract, malformed.
  */
 import { DeliveryError } from "../../app/outbound.ts";
-import { checkBaseUrl, classifyStatus, DEFAULT_TIMEOUT_MS, networkFailure, parseJson, redact } from "../outbound/http-delivery.ts";
+import { checkBaseUrl, classifyStatus, DEFAULT_TIMEOUT_MS, networkFailure, parseJson, redact, type HttpAnswer } from "../outbound/http-delivery.ts";
 
 export const LAPOR_PAGE_LIMIT = 50;
 
@@ -47,12 +47,6 @@ export interface LaporClientOptions {
   pageLimit?: number;
   /** default 10 s */
   timeoutMs?: number;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  json: unknown;
 }
 
 export class LaporClient {
@@ -101,11 +95,11 @@ export class LaporClient {
   }
 
   /** One request; resolves on 2xx with the parsed body, throws a classified DeliveryError otherwise. */
-  private async exchange(what: string, method: "GET" | "POST", url: string, body?: unknown, idempotencyKey?: string): Promise<Answer> {
+  private async exchange(what: string, method: "GET" | "POST", url: string, body?: unknown, idempotencyKey?: string): Promise<HttpAnswer> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
     if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
-    let answer: Answer;
+    let answer: HttpAnswer;
     try {
       const res = await fetch(url, {
         method,

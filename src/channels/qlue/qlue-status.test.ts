@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeliveryError } from "../../app/outbound.ts";
 import type { QlueStatusInput } from "./qlue-status.ts";
-import { QLUE_STATUS_TIMEOUT_MS, QlueStatusClient, buildStatusCallback, retryAfterMs } from "./qlue-status.ts";
+import { QLUE_STATUS_TIMEOUT_MS, QlueStatusClient, buildStatusCallback } from "./qlue-status.ts";
 
 const SECRET = "aspirasi-callback-secret";
 
@@ -109,17 +109,6 @@ describe("buildStatusCallback", () => {
     const a = buildStatusCallback(input, SECRET);
     expect(JSON.parse(a.body)).toMatchObject({ status: "complete", comment: null });
     expect(buildStatusCallback(input, "other").headers["x-aspirasi-signature"]).not.toBe(a.headers["x-aspirasi-signature"]);
-  });
-});
-
-describe("retryAfterMs", () => {
-  it("reads seconds and HTTP dates", () => {
-    const now = new Date("2026-04-13T03:30:00Z");
-    expect(retryAfterMs("30", now)).toBe(30_000);
-    expect(retryAfterMs("Mon, 13 Apr 2026 03:31:00 GMT", now)).toBe(60_000);
-    expect(retryAfterMs("Mon, 13 Apr 2026 03:00:00 GMT", now)).toBe(0);
-    expect(retryAfterMs(null, now)).toBeUndefined();
-    expect(retryAfterMs("segera", now)).toBeUndefined();
   });
 });
 

@@ -20,8 +20,9 @@
  * - any other non-2xx -> "malformed" (dead-lettered: Qlue refuses this callback as such)
  */
 import type { QlueStatus } from "../../domain/projection.ts";
-import { DeliveryError, type OutboundSender, type PartnerStatusUpdate } from "../../app/outbound.ts";
+import type { OutboundSender, PartnerStatusUpdate } from "../../app/outbound.ts";
 import { projectForQlue } from "../../domain/projection.ts";
+import { classifyStatus, networkFailure, redact } from "../outbound/http-delivery.ts";
 import { qlueSignature } from "./qlue.connector.ts";
 
 export const ASPIRASI_SIGNATURE_HEADER = "X-Aspirasi-Signature";
@@ -92,6 +93,7 @@ export class QlueStatusClient {
   /** Posts one status callback; resolves on 2xx, throws a DeliveryError otherwise. */
   async send(input: QlueStatusInput): Promise<void> {
     const { body, headers } = buildStatusCallback(input, this.secret);
+    const what = `Qlue status callback for report ${input.reportId}`;
     let res: Response;
     try {
       res = await this.fetchImpl(this.statusUrl(input.reportId), {
@@ -102,40 +104,18 @@ export class QlueStatusClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-      const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
-      throw new DeliveryError("temporary", `Qlue status callback for report ${input.reportId} failed: ${reason}`);
+      throw networkFailure(what, err, this.timeoutMs);
     }
     const detail = await responseDetail(res);
     if (res.status >= 200 && res.status < 300) return;
-    const message = `Qlue status callback for report ${input.reportId} answered ${res.status}${detail ? `: ${detail}` : ""}`;
-    throw classify(res, message);
+    throw classifyStatus(what, res.status, res.headers, detail);
   }
 }
 
-function classify(res: Response, message: string): DeliveryError {
-  const status = res.status;
-  if (status === 429) return new DeliveryError("rate_limited", message, retryAfterMs(res.headers.get("retry-after")));
-  if (status >= 500 || status === 408) return new DeliveryError("temporary", message);
-  if (status === 401 || status === 403) return new DeliveryError("auth_revoked", message);
-  return new DeliveryError("malformed", message);
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: Date = new Date()): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now.getTime());
-}
-
-/** The first 200 characters of the answer, for the record; the body is always consumed. */
+/** The answer, redacted and cut to 200 characters, for the record; the body is always consumed. */
 async function responseDetail(res: Response): Promise<string> {
   try {
-    const text = await res.text();
-    return text.replace(/\s+/g, " ").trim().slice(0, 200);
+    return redact(await res.text());
   } catch {
     return "";
   }

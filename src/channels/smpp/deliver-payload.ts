@@ -3,7 +3,7 @@
  * (PART_CONTENT_TYPE): the PDU's fields under their SMPP 3.4 names, octet strings in base64 (the
  * user data header stays inside short_message / message_payload, esm_class 0x40 says it is
  * there), the SMSC's sequence number and the instant it arrived. The parts store
- * (smpp-parts.store.ts) hands one whole message to the inbound pipeline as one payload
+ * (smpp-parts.ts) hands one whole message to the inbound pipeline as one payload
  * (MESSAGE_CONTENT_TYPE): its parts in order, and the numbers of parts that never came when it
  * stopped waiting. The connector (smpp.connector.ts) reads that payload.
  */

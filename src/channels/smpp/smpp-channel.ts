@@ -3,11 +3,11 @@
  * SMPP_SYSTEM_ID, SMPP_PASSWORD, SMPP_SYSTEM_TYPE (optional), SMPP_SOURCE_ADDR (our number or
  * short code, e.g. "1708"), SMPP_SOURCE_TON / SMPP_SOURCE_NPI (optional, when the operator
  * prescribes them), SMPP_ENQUIRE_LINK_SECONDS (30). The session stores what it receives through
- * the parts store (smpp-parts.store.ts) into the inbound pipeline as channel "smpp"; the sender
+ * the parts store (smpp-parts.ts) into the inbound pipeline as channel "smpp"; the sender
  * answers "sms" on the same bound session. The caller starts and stops the session.
  */
 import type pg from "pg";
-import { storeDeliverSm } from "./smpp-parts.store.ts";
+import { storeDeliverSm } from "./smpp-parts.ts";
 import { SmppSession, type SmppSessionOptions } from "./smpp-session.ts";
 import { SmppSender } from "./smpp.sender.ts";
 

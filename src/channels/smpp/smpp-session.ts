@@ -23,7 +23,7 @@ export interface SmppSessionOptions {
   systemId: string;
   password: string;
   systemType?: string;
-  /** stores one received deliver_sm durably (production: storeDeliverSm in smpp-parts.store.ts) */
+  /** stores one received deliver_sm durably (production: storeDeliverSm in smpp-parts.ts) */
   store(body: Buffer, contentType: string): Promise<unknown>;
   /** default 30 s */
   enquireLinkMs?: number;

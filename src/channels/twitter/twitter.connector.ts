@@ -444,7 +444,7 @@ export class TwitterConnector implements WebhookConnector {
       sentAt: parseEpochMs(ev.created_timestamp),
       location: null,
       attachments,
-      thread: { ticket: statusTicket ?? findTicket(text), inReplyTo: null },
+      thread: { ticket: statusTicket ?? findTicket(text), inReplyTo: null, direct: true },
     };
     if (ignoredReason) msg.ignoredReason = ignoredReason;
     return msg;

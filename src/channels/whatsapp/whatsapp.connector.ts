@@ -15,23 +15,20 @@
  * - changes of other fields (template status, account updates ...) are not conversations and
  *   produce nothing.
  */
-import type { InboundAttachment, InboundMessage, SenderIdentity, SignedRequest, WebhookConnector } from "../connector.ts";
+import type { InboundAttachment, InboundMessage, SenderIdentity, WebhookConnector } from "../connector.ts";
 import { findTicket, statusRequestTicket } from "../connector.ts";
 import type { JsonObject } from "../graph/graph-webhook.ts";
 import {
-  HUB_SIGNATURE_HEADER,
+  GraphWebhookConnector,
   boundedId,
   geoPoint,
   graphTime,
-  headerValue,
   idString,
   isObject,
   objectsOf,
   parseGraphEnvelope,
   stableEventId,
   textOf,
-  verifyChallenge,
-  verifyHubSignature,
 } from "../graph/graph-webhook.ts";
 
 export interface WhatsAppConnectorOptions {
@@ -49,25 +46,13 @@ export const GRAPH_MEDIA_PREFIX = "graph-media:";
 
 const MEDIA_TYPES = ["image", "document", "video", "audio"] as const;
 
-export class WhatsAppConnector implements WebhookConnector {
+export class WhatsAppConnector extends GraphWebhookConnector implements WebhookConnector {
   readonly channel = CHANNEL;
-  private readonly appSecret: string;
-  private readonly verifyToken: string;
   private readonly phoneNumberId: string | null;
 
   constructor(options: WhatsAppConnectorOptions) {
-    this.appSecret = options.appSecret;
-    this.verifyToken = options.verifyToken ?? "";
+    super(options.appSecret, options.verifyToken);
     this.phoneNumberId = options.phoneNumberId ?? null;
-  }
-
-  /** The Graph subscription challenge: hub.challenge when hub.verify_token matches. */
-  challenge(query: Record<string, unknown>): string | null {
-    return verifyChallenge(query, this.verifyToken);
-  }
-
-  verify(request: SignedRequest): boolean {
-    return verifyHubSignature(request.rawBody, headerValue(request.headers, HUB_SIGNATURE_HEADER), this.appSecret);
   }
 
   parse(rawBody: Buffer, _contentType: string): InboundMessage[] {

@@ -1,17 +1,10 @@
 /** Public geography for the portal's map: the shipped kelurahan polygons, served from the regions table. */
-import { createHash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../../app/context.ts";
-import { kelurahanFeatureCollection } from "../../store/geo.store.ts";
+import { kelurahanLayerLoader } from "../../app/geo.ts";
 
 export function geoRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  // Boundaries are not edited through the API: build the layer once per process.
-  let layer: Promise<{ json: string; etag: string }> | undefined;
-  const load = () =>
-    (layer ??= kelurahanFeatureCollection(ctx.pool).then((json) => ({ json, etag: `"${createHash("sha1").update(json).digest("hex").slice(0, 16)}"` }))).catch((err: unknown) => {
-      layer = undefined;
-      throw err;
-    });
+  const load = kelurahanLayerLoader(ctx);
   return async (app) => {
     app.get("/api/v1/public/kelurahan.geojson", {
       schema: { tags: ["public"], summary: "Kelurahan boundaries (GeoJSON FeatureCollection: code, name) for the portal's base map" },

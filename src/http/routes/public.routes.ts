@@ -1,6 +1,5 @@
 import type { Multipart } from "@fastify/multipart";
 import { asMultipartError } from "../errors.ts";
-import { createHash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyRequest } from "fastify";
 import { commentOnReport } from "../../app/portal-comments.ts";
@@ -8,7 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { getPublicReport } from "../../app/report-queries.ts";
 import { submitReport } from "../../app/submit-report.ts";
-import { disputeReport, supportReport } from "../../app/transition-report.ts";
+import { disputeReport, supportReport, supporterKey } from "../../app/transition-report.ts";
 import { publicPhoto } from "../../app/uploads.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { languageOf } from "../auth.ts";
@@ -107,8 +106,7 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const contact = request.body?.contact;
       const who = contact?.email ?? contact?.phone ?? `${request.ip}|${request.headers["user-agent"] ?? ""}`;
-      const key = createHash("sha256").update(who.trim().toLowerCase()).digest("hex");
-      const result = await supportReport(ctx, request.params.ticket, key);
+      const result = await supportReport(ctx, request.params.ticket, supporterKey(who));
       return reply.status(result.added ? 201 : 200).send(result);
     });
 

@@ -1,4 +1,5 @@
 /** The officer API client: session cookie + X-CSRF-Token on every write. */
+import { ApiError, apiError } from "../../shared/api-error.ts";
 
 export type Colour = "red" | "yellow" | "green" | "grey";
 
@@ -83,11 +84,7 @@ export interface Triage {
 
 export interface User { id: string; name: string; role: string; unitId: string | null; email?: string }
 
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { ApiError };
 
 const CSRF_KEY = "aspirasi.csrf";
 
@@ -120,10 +117,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   } catch {
     json = null;
   }
-  if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, err?.code ?? "HTTP_" + res.status, err?.message ?? res.statusText);
-  }
+  if (!res.ok) throw apiError(res, json, "HTTP_" + res.status);
   return json as T;
 }
 

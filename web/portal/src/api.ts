@@ -1,4 +1,5 @@
 /** The public API the portal uses (contract: ../shared/docs/api-contract.md). Never any reporter identity. */
+import { ApiError, apiError } from "../../shared/api-error.ts";
 import type { Language } from "./i18n.ts";
 
 export type Colour = "red" | "yellow" | "green" | "grey";
@@ -65,23 +66,12 @@ export interface Submitted {
   colour: Colour;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
   const body: unknown = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? "ERROR", error?.message ?? res.statusText);
-  }
+  if (!res.ok) throw apiError(res, body, "ERROR");
   return body as T;
 }
 
@@ -105,8 +95,7 @@ export const api = {
     fetch(`/api/v1/public/reports/${encodeURIComponent(ticket)}/supports`, json({})).then(async (res) => {
       if (res.status === 201) return "added" as const;
       if (res.ok) return "already" as const;
-      const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-      throw new ApiError(res.status, body?.error?.code ?? "ERROR", body?.error?.message ?? res.statusText);
+      throw apiError(res, await res.json().catch(() => null), "ERROR");
     }),
   comment: (ticket: string, text: string) => call<unknown>(`/api/v1/public/reports/${encodeURIComponent(ticket)}/comments`, json({ text })),
   dispute: (ticket: string, reason: string, contact: Contact) => call<unknown>(`/api/v1/public/reports/${encodeURIComponent(ticket)}/disputes`, json({ reason, contact })),

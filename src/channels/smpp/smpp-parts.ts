@@ -1,6 +1,6 @@
 /**
- * Where a received deliver_sm goes before the session acknowledges it (table smpp_parts,
- * migration 004_smpp.sql). One transaction per deliver_sm, serialized per message by an advisory
+ * Where a received deliver_sm goes before the session acknowledges it (its SQL is in
+ * src/store/smpp-parts.store.ts). One transaction per deliver_sm, serialized per message by an advisory
  * lock on its set key:
  *
  * - a part that repeats one already received (same set, part number and content, within the
@@ -21,6 +21,17 @@
 import type pg from "pg";
 import { withTransaction, type Queryable } from "../../store/db.ts";
 import { storePayload } from "../../store/inbound.store.ts";
+import {
+  deletePartSet,
+  findPart,
+  forgetHandedOnParts,
+  insertPart,
+  lockPartSet,
+  markPartSetHandedOn,
+  staleIncompleteSets,
+  tryLockPartSet,
+  waitingParts,
+} from "../../store/smpp-parts.store.ts";
 import { MESSAGE_CONTENT_TYPE, PART_CONTENT_TYPE, messagePayload, partIdentity, readPart, type DeliverPart } from "./deliver-payload.ts";
 
 export interface SmppPartsOptions {
@@ -40,21 +51,14 @@ export async function storeDeliverSm(pool: pg.Pool, body: Buffer, contentType: s
   const part = readPart(body);
   const id = partIdentity(part);
   return withTransaction(pool, async (tx) => {
-    await tx.query("select pg_advisory_xact_lock(hashtext($1))", [`smpp_parts:${id.setKey}`]);
-    const { rows: [seen] } = await tx.query<{ content_hash: string; fresh: boolean }>(
-      `select content_hash, (assembled_at is null or assembled_at >= now() - make_interval(secs => $3)) as fresh
-       from smpp_parts where set_key = $1 and part_no = $2`,
-      [id.setKey, id.partNo, DUPLICATE_WINDOW_SECS],
-    );
-    if (seen?.content_hash === id.contentHash && seen.fresh) return "duplicate";
+    await lockPartSet(tx, id.setKey);
+    const seen = await findPart(tx, id.setKey, id.partNo, DUPLICATE_WINDOW_SECS);
+    if (seen?.contentHash === id.contentHash && seen.fresh) return "duplicate";
     if (seen) {
       await handOnWaiting(tx, id.setKey);
-      await tx.query("delete from smpp_parts where set_key = $1", [id.setKey]);
+      await deletePartSet(tx, id.setKey);
     }
-    await tx.query(
-      "insert into smpp_parts (set_key, part_no, total, content_hash, part) values ($1, $2, $3, $4, $5)",
-      [id.setKey, id.partNo, id.total, id.contentHash, JSON.stringify(part)],
-    );
+    await insertPart(tx, { setKey: id.setKey, partNo: id.partNo, total: id.total, contentHash: id.contentHash, part });
     const outcome = (await handOnWaiting(tx, id.setKey, { onlyWhenComplete: true })) ? "stored" : "waiting";
     await sweep(tx, (opts.incompleteAfterMs ?? HOUR) / 1000);
     return outcome;
@@ -66,30 +70,22 @@ export async function storeDeliverSm(pool: pg.Pool, body: Buffer, contentType: s
  * onlyWhenComplete, only when every part is there. Returns whether it stored anything.
  */
 async function handOnWaiting(tx: Queryable, setKey: string, opts: { onlyWhenComplete?: boolean } = {}): Promise<boolean> {
-  const { rows } = await tx.query<{ part_no: number; total: number; part: DeliverPart }>(
-    "select part_no, total, part from smpp_parts where set_key = $1 and assembled_at is null order by part_no",
-    [setKey],
-  );
+  const rows = await waitingParts<DeliverPart>(tx, setKey);
   if (!rows.length) return false;
   const total = rows[0]!.total;
   if (opts.onlyWhenComplete && rows.length < total) return false;
-  const present = new Set(rows.map((r) => r.part_no));
+  const present = new Set(rows.map((r) => r.partNo));
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((n) => !present.has(n));
   await storePayload(tx, { channel: "smpp", body: messagePayload(total, rows.map((r) => r.part), missing), contentType: MESSAGE_CONTENT_TYPE, headers: {} });
-  await tx.query("update smpp_parts set assembled_at = now() where set_key = $1 and assembled_at is null", [setKey]);
+  await markPartSetHandedOn(tx, setKey);
   return true;
 }
 
 /** Hands on messages that waited too long for their missing parts; forgets what is past the duplicate window. */
 async function sweep(tx: Queryable, incompleteAfterSecs: number): Promise<void> {
-  const { rows } = await tx.query<{ set_key: string }>(
-    `select distinct set_key from smpp_parts where assembled_at is null and received_at < now() - make_interval(secs => $1) limit 10`,
-    [incompleteAfterSecs],
-  );
-  for (const { set_key } of rows) {
+  for (const setKey of await staleIncompleteSets(tx, incompleteAfterSecs)) {
     // Another transaction holding that set finishes it itself; never wait for it here (no lock-order deadlocks).
-    const { rows: [lock] } = await tx.query<{ ok: boolean }>("select pg_try_advisory_xact_lock(hashtext($1)) as ok", [`smpp_parts:${set_key}`]);
-    if (lock?.ok) await handOnWaiting(tx, set_key);
+    if (await tryLockPartSet(tx, setKey)) await handOnWaiting(tx, setKey);
   }
-  await tx.query("delete from smpp_parts where assembled_at < now() - make_interval(secs => $1)", [DUPLICATE_WINDOW_SECS]);
+  await forgetHandedOnParts(tx, DUPLICATE_WINDOW_SECS);
 }
