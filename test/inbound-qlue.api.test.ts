@@ -68,8 +68,11 @@ describe("Qlue partner app through the inbound path", () => {
     expect(seen.every((s) => s.ticket === created.ticket)).toBe(true);
     expect(seen.findIndex((s) => s.status === "complete")).toBeLessThan(seen.length - 1);
     expect(seen.at(-1)!.comment).toMatch(/dibuka kembali|sanggah|reopen/i);
-    const outbox = await pool.query<{ status: string }>("select status from outbox where kind = 'partner_status'");
-    expect(outbox.rows.length).toBeGreaterThan(0); // else the check below holds vacuously
-    expect(outbox.rows.every((r) => r.status === "sent")).toBe(true);
+    // Each callback is marked in the relay's transaction, which commits after Qlue answered: wait for it.
+    const outbox = await waitFor(async () => {
+      const { rows } = await pool.query<{ status: string }>("select status from outbox where kind = 'partner_status'");
+      return rows.length > 0 && rows.every((r) => r.status !== "pending") ? rows : null;
+    });
+    expect(outbox.every((r) => r.status === "sent")).toBe(true);
   });
 });
