@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { Actor, Role } from "../domain/access-policy.ts";
+import { normalizeEmail } from "../domain/contact.ts";
 import { DomainError } from "../domain/errors.ts";
 import {
   clearLoginFailures,
@@ -36,7 +37,7 @@ export interface SessionInfo {
 /** Password login with per-email and per-address rate limits; returns a new session. */
 export async function login(ctx: AppContext, email: string, password: string, address: string): Promise<SessionInfo> {
   const now = ctx.now();
-  const emailKey = `email:${email.trim().toLowerCase()}`;
+  const emailKey = `email:${normalizeEmail(email)}`;
   const addressKey = `addr:${address}`;
   if ((await loginFailures(ctx.pool, emailKey, now, WINDOW_MS)) >= MAX_FAILURES_PER_EMAIL ||
       (await loginFailures(ctx.pool, addressKey, now, WINDOW_MS)) >= MAX_FAILURES_PER_ADDRESS)
@@ -84,7 +85,7 @@ export async function authenticate(ctx: AppContext, token: string): Promise<{ ac
  */
 export async function ensureFirstAdmin(ctx: AppContext, email: string | undefined, password: string | undefined) {
   if ((await countAdmins(ctx.pool)) > 0) return null;
-  const adminEmail = (email ?? "admin@aspirasi.local").trim().toLowerCase();
+  const adminEmail = normalizeEmail(email ?? "admin@aspirasi.local");
   const adminPassword = password ?? randomBytes(12).toString("base64url");
   const ref = await ctx.reference.get();
   await insertUser(ctx.pool, {

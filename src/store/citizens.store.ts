@@ -1,23 +1,10 @@
+import { normalizeEmail, normalizePhone } from "../domain/contact.ts";
 import type { Queryable } from "./db.ts";
 
 export interface CitizenContact {
   name?: string | null;
   email?: string | null;
   phone?: string | null;
-}
-
-/** Canonical identity values so the same person links across channels. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** Indonesian numbers: 0812..., +62812..., 62812... -> +62812... */
-export function normalizePhone(phone: string): string {
-  const digits = phone.replace(/[^\d+]/g, "");
-  if (digits.startsWith("+")) return "+" + digits.slice(1).replace(/\D/g, "");
-  if (digits.startsWith("62")) return "+" + digits;
-  if (digits.startsWith("0")) return "+62" + digits.slice(1);
-  return "+" + digits;
 }
 
 export interface ChannelIdentity {

@@ -1,4 +1,5 @@
 import type { Role } from "../domain/access-policy.ts";
+import { normalizeEmail } from "../domain/contact.ts";
 import type { Queryable } from "./db.ts";
 
 export interface UserRecord {
@@ -38,7 +39,7 @@ const toUser = (r: Row): UserRecord => ({
 });
 
 export async function findUserByEmail(q: Queryable, email: string): Promise<UserRecord | null> {
-  const { rows } = await q.query<Row>("select * from users where email = $1", [email.trim().toLowerCase()]);
+  const { rows } = await q.query<Row>("select * from users where email = $1", [normalizeEmail(email)]);
   return rows[0] ? toUser(rows[0]) : null;
 }
 
@@ -53,7 +54,7 @@ export async function insertUser(
 ): Promise<UserRecord> {
   const { rows } = await q.query<Row>(
     `insert into users (id, email, name, password_hash, role, unit_id, language) values ($1,$2,$3,$4,$5,$6,$7) returning *`,
-    [u.id, u.email.trim().toLowerCase(), u.name, u.passwordHash, u.role, u.unitId, u.language ?? "id"],
+    [u.id, normalizeEmail(u.email), u.name, u.passwordHash, u.role, u.unitId, u.language ?? "id"],
   );
   return toUser(rows[0]!);
 }

@@ -1,6 +1,6 @@
 import type { OutboundMessage, OutboundSender } from "../../app/outbound.ts";
 import { DeliveryError } from "../../app/outbound.ts";
-import { normalizePhone } from "../../store/citizens.store.ts";
+import { normalizePhone } from "../../domain/contact.ts";
 import { checkBaseUrl, classifyStatus, DEFAULT_TIMEOUT_MS, postOnce, redact, truncateText } from "./http-delivery.ts";
 
 /** Twilio refuses bodies over 1600 characters; shorter long texts it splits and concatenates itself. */
