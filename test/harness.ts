@@ -85,7 +85,7 @@ export async function startTestApp(opts: {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aspirasi-test-"));
   const clock: { now: Date | null } = { now: opts.now ?? null };
   const config = loadConfig(
-    { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2", ...opts.env },
+    { DATABASE_URL: db.url, DATA_DIR: dataDir, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PORT: "0", SMTP_PORT: "0", WORKER_CONCURRENCY: "2", MEDIA_ALLOW_PRIVATE_ADDRESSES: "1", ...opts.env },
     [`--role=${opts.worker ? "all" : "api"}`],
   );
   const running = await boot(config, { senders: opts.senders, connectors: opts.connectors ?? (opts.env ? undefined : new Map()), now: () => (clock.now ? new Date(clock.now) : new Date()), listen: false });

@@ -79,6 +79,8 @@ beforeAll(async () => {
   fetchers = mediaFetchersFromEnv({
     TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, TWILIO_API_BASE_URL: api.origin,
     WHATSAPP_ACCESS_TOKEN: WA_TOKEN, GRAPH_API_BASE_URL: `${api.origin}/v19.0`, MEDIA_MAX_BYTES: String(MAX_BYTES),
+    // the fakes listen on 127.0.0.1, which payload urls may not reach by default
+    MEDIA_ALLOW_PRIVATE_ADDRESSES: "1",
   });
 });
 afterAll(async () => {
