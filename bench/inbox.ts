@@ -258,6 +258,13 @@ export async function runInboxBench(): Promise<string> {
       console.log(`${fmt(s, 1)} s`);
       seedNote = `seeded in this run (${fmt(s, 1)} s)`;
     }
+    // About 2.5% of the routed reports were reopened once (reopened=true); idempotent, so a reused database gets it too.
+    await db.query(`update reports set reopen_count = 1 where ticket like 'INB-%' and reopen_count = 0 and state <> 'triage'
+      and abs(hashtext(ticket)) % 40 = 0`);
+    // A point for the map (GET /api/v1/reports.geojson): scattered over Jakarta's extent; only the volume matters here.
+    await db.query(`update reports set lat = -6.37 + (abs(hashtext(ticket)) % 1000) * 0.00026, lon = 106.69 + (abs(hashtext(ticket || 'x')) % 1000) * 0.00033
+      where ticket like 'INB-%' and lat is null`);
+    await db.query("analyze reports");
     const total = Number((await db.query<{ n: string }>("select count(*) as n from reports")).rows[0]!.n);
 
     // the busiest kelurahan and sub-office, so the scoped cases are the heaviest of their kind
@@ -268,6 +275,7 @@ export async function runInboxBench(): Promise<string> {
       `select holding_unit_id as unit, count(*) as n from reports r join units u on u.id = r.holding_unit_id and u.kind = 'sub_office'
        group by 1 order by 2 desc limit 1`)).rows[0]!;
     const word = (await db.query<{ w: string }>(`select 'sampah' as w`)).rows[0]!.w;
+    const kelCode = (await db.query<{ code: string }>("select region_code as code from units where id = $1", [kel.unit])).rows[0]!.code;
 
     const adminSession = await login(base, ADMIN_EMAIL, ADMIN_PASSWORD);
     await ensureOfficer(base, adminSession, "lurah.bench@aspirasi.local", "kelurahan_officer", kel.unit);
@@ -293,6 +301,11 @@ export async function runInboxBench(): Promise<string> {
       ["category=jalan_rusak", "category=jalan_rusak"],
       ["category=pendidikan (rare)", "category=pendidikan"],
       ["state=waiting&overdue=true&category=sampah", "state=waiting&overdue=true&category=sampah"],
+      ["reopened=true", "reopened=true"],
+      ["assignee=me (no tasks)", "assignee=me"],
+      [`kelurahan=${kelCode}`, `kelurahan=${kelCode}`],
+      [`kelurahan=${kelCode.slice(0, 8)} (kecamatan)`, `kelurahan=${kelCode.slice(0, 8)}`],
+      ["state=waiting,in_progress&reopened=true", "state=waiting,in_progress&reopened=true"],
     ];
     const cases: Case[] = [
       { name: "baseline: GET /health", who: "-", path: "/health", session: null },
@@ -300,6 +313,9 @@ export async function runInboxBench(): Promise<string> {
     ];
     for (const [w, s] of who) for (const [f, qs] of filters) cases.push({ name: f, who: w, path: `/api/v1/reports${qs ? "?" + qs : ""}`, session: s });
     cases.push({ name: `unit=${sub.unit}`, who: "jsc_admin (all)", path: `/api/v1/reports?unit=${encodeURIComponent(sub.unit)}`, session: adminSession });
+    // The officers' map: GET /api/v1/reports.geojson (up to 5000 points) in the kelurahan officer's scope.
+    cases.push({ name: "map: reports.geojson (all states)", who: who[1]![0], path: "/api/v1/reports.geojson", session: lurah });
+    cases.push({ name: "map: reports.geojson?colour=red", who: "jsc_admin (all)", path: "/api/v1/reports.geojson?colour=red", session: adminSession });
 
     const loadBefore = os.loadavg()[0]!;
     const results: { c: Case; t: Timing }[] = [];

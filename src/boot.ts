@@ -21,7 +21,7 @@ import { FsBlobStore } from "./store/blob-store.ts";
 import { openDatabase, withTransaction, type Database } from "./store/db.ts";
 import { appliedMigrations, migrate } from "./store/migrate.ts";
 import { migrateQueue } from "./store/queue.ts";
-import { defaultDeploymentDir, refreshTriageModel, seedReferenceData } from "./store/reference-seed.ts";
+import { defaultDeploymentDir, refreshShippedSettings, seedReferenceData } from "./store/reference-seed.ts";
 import { startWorker, type Worker } from "./worker/worker.ts";
 
 export interface Running {
@@ -41,7 +41,7 @@ export async function prepareDatabase(db: Database, deploymentDir: string) {
   const applied = await migrate(db.pool);
   const seed = await withTransaction(db.pool, async (tx) => {
     const seeded = await seedReferenceData(tx, deploymentDir);
-    await refreshTriageModel(tx, deploymentDir);
+    await refreshShippedSettings(tx, deploymentDir);
     return seeded;
   });
   return { applied, seed };
@@ -103,6 +103,7 @@ export async function boot(
       secureCookies: config.publicBaseUrl.startsWith("https://"),
       connectors,
       publicBaseUrl: config.publicBaseUrl,
+      mapTiles: config.mapTiles,
       health: async () => {
         return { database: db.embedded ? "pglite" : "postgresql", migrations: await appliedMigrations(db.pool) };
       },

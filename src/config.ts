@@ -17,6 +17,8 @@ export interface Config {
   logRequests: boolean;
   /** per-sender limits on the channels (INBOUND_REPORTS_PER_SENDER_HOUR, INBOUND_STATUS_PER_SENDER_HOUR) */
   senderLimits: Partial<SenderLimits>;
+  /** raster tiles under the officers' map (MAP_TILE_URL, MAP_TILE_ATTRIBUTION); null = the shipped polygons only */
+  mapTiles: MapTiles | null;
   /** the environment itself, for channel connectors that read their own settings */
   env: NodeJS.ProcessEnv;
 }
@@ -42,8 +44,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       ...(env.INBOUND_REPORTS_PER_SENDER_HOUR ? { reportsPerHour: positiveInt(env.INBOUND_REPORTS_PER_SENDER_HOUR, "INBOUND_REPORTS_PER_SENDER_HOUR") } : {}),
       ...(env.INBOUND_STATUS_PER_SENDER_HOUR ? { statusRequestsPerHour: positiveInt(env.INBOUND_STATUS_PER_SENDER_HOUR, "INBOUND_STATUS_PER_SENDER_HOUR") } : {}),
     },
+    mapTiles: mapTilesFrom(env),
     env,
   };
+}
+
+/** A tile layer: an XYZ URL template ({z}/{x}/{y}, optionally {s} subdomains or {r}) and its attribution. */
+export interface MapTiles {
+  url: string;
+  attribution: string | null;
+  /** the Content-Security-Policy source that admits the tile host (img-src, connect-src) */
+  cspSource: string;
+}
+
+function mapTilesFrom(env: NodeJS.ProcessEnv): MapTiles | null {
+  const url = env.MAP_TILE_URL?.trim();
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    // Placeholders are not part of a valid URL; a subdomain placeholder becomes a wildcard host.
+    parsed = new URL(url.replace(/\{s\}/g, "a").replace(/\{[a-z]+\}/gi, "0"));
+  } catch {
+    throw new Error(`MAP_TILE_URL must be an http(s) URL template such as https://tile.example.org/{z}/{x}/{y}.png, got ${url}`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error(`MAP_TILE_URL must use https or http, got ${url}`);
+  if (!/\{z\}/.test(url) || !/\{x\}/.test(url) || !/\{y\}/.test(url)) throw new Error(`MAP_TILE_URL needs {z}, {x} and {y} placeholders, got ${url}`);
+  const hostTemplate = new URL(url.replace(/\{s\}/g, "subdomainplaceholder").replace(/\{[a-z]+\}/gi, "0")).host;
+  const host = hostTemplate.replace(/^[^.]*subdomainplaceholder[^.]*\./, "*.");
+  return { url, attribution: env.MAP_TILE_ATTRIBUTION?.trim() || null, cspSource: `${parsed.protocol}//${host}` };
 }
 
 function positiveInt(value: string, name: string): number {

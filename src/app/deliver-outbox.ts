@@ -1,4 +1,4 @@
-import { renderCitizenMessage } from "../domain/message-templates.ts";
+import { renderCitizenMessage, renderSubscriberMail, type SubscriberTemplate } from "../domain/message-templates.ts";
 import type { CitizenTemplate } from "../domain/report-lifecycle.ts";
 import { findCitizen } from "../store/citizens.store.ts";
 import { withTransaction } from "../store/db.ts";
@@ -35,6 +35,7 @@ export async function drainOutbox(ctx: AppContext, senders: SenderRegistry, limi
 
 async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistry, row: OutboxRow): Promise<DeliveryOutcome> {
   if (row.kind === "partner_status") return pushPartnerStatus(ctx, tx, senders, row);
+  if (typeof row.recipient.email === "string") return mailSubscriber(ctx, tx, senders, row);
   const now = ctx.now();
   const citizen = row.recipient.citizenId ? await findCitizen(tx, String(row.recipient.citizenId)) : null;
   const sender = citizen ? senderFor(senders, row.channel, citizen) : undefined;
@@ -59,6 +60,36 @@ async function deliverOne(ctx: AppContext, tx: Queryable, senders: SenderRegistr
         { type: "message_out", unitId: null, fromState: null, toState: null, fromUnitId: null, toUnitId: null, note: null,
           publicComment: null, reason: null, data: { channel: row.channel, template: row.template, text, outboxId: row.id, externalId: result.externalId ?? null } },
       ], now);
+    return "sent";
+  } catch (err) {
+    return failed(ctx, tx, row, err);
+  }
+}
+
+/**
+ * A mail to an address that is no citizen (a report's e-mail subscriber: recipient `{ email, language }`),
+ * rendered with the links of this deployment. No timeline event: the subscriber is nobody the officers see.
+ */
+async function mailSubscriber(ctx: AppContext, tx: Queryable, senders: SenderRegistry, row: OutboxRow): Promise<DeliveryOutcome> {
+  const sender = senders.get("email");
+  if (!sender?.send) {
+    await markOutbox(tx, row.id, "skipped", "no connector configured for channel email", ctx.now());
+    return "skipped";
+  }
+  const language = row.recipient.language === "en" ? "en" : "id";
+  const mail = renderSubscriberMail(row.template as SubscriberTemplate, row.payload as Record<string, string>, language, ctx.publicBaseUrl);
+  try {
+    await sender.send({
+      channel: "email",
+      citizen: { id: "", name: null, email: String(row.recipient.email), phone: null, language },
+      reportTicket: typeof row.payload.ticket === "string" ? row.payload.ticket : null,
+      reportId: null,
+      template: row.template,
+      text: mail.text,
+      idempotencyKey: row.idempotencyKey,
+      email: { subject: mail.subject, headers: mail.headers },
+    });
+    await markOutbox(tx, row.id, "sent", null, ctx.now());
     return "sent";
   } catch (err) {
     return failed(ctx, tx, row, err);

@@ -3,6 +3,7 @@ import type { Report } from "../domain/report.ts";
 import type { Queryable } from "../store/db.ts";
 import { followerMessages } from "../store/duplicates.store.ts";
 import { enqueueOutbox, insertUnitNotifications } from "../store/outbox.store.ts";
+import { queueSubscriberUpdates } from "./subscriptions.ts";
 
 /** Channels whose partner system shows the report's status and must be told of changes. */
 export const STATUS_PARTNERS: ReadonlySet<string> = new Set(["qlue", "lapor"]);
@@ -47,5 +48,7 @@ export async function queueNotifications(tx: Queryable, report: Report, eventId:
     : [];
   // Reporters of reports closed as duplicates of this one hear of it too, on their own channel.
   await enqueueOutbox(tx, [...citizenMessages, ...(await followerMessages(tx, report, eventId, notifications)), ...partnerStatus]);
+  // The report's e-mail subscribers hear of every change the public sees.
+  await queueSubscriberUpdates(tx, report, eventId);
   await insertUnitNotifications(tx, unitNotes);
 }

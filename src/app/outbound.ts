@@ -16,6 +16,8 @@ export interface OutboundMessage {
   text: string;
   /** the same key is sent on every retry so the far side can drop duplicates */
   idempotencyKey: string;
+  /** e-mail only: our own subject (no thread is looked up then) and extra headers (List-Unsubscribe) */
+  email?: { subject?: string; headers?: Record<string, string> };
 }
 
 /**

@@ -1,13 +1,17 @@
 import { canSeeReport, readScope, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
-import { projectForOpen311, projectForPortal, projectForQlue } from "../domain/projection.ts";
+import { projectForOpen311, projectForPortal, projectForQlue, scrubPublicText } from "../domain/projection.ts";
 import { allowedActions } from "../domain/report-lifecycle.ts";
-import { STATE_COLOUR, STATE_LABEL, type Colour, type Language, type Report, type ReportState, REPORT_STATES } from "../domain/report.ts";
+import { COLOUR_STATES, STATE_COLOUR, STATE_LABEL, type Colour, type Language, type Report, type ReportEvent, type ReportState } from "../domain/report.ts";
 import { custodySegmentsFromEvents, heldTimeByUnit, slaStatus, workingDaysBetween } from "../domain/sla-clock.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import { findCitizen } from "../store/citizens.store.ts";
-import { findReportById, findReportByTicket, findReportVersion, listEvents, listReports, type ReportListFilter } from "../store/reports.store.ts";
+import { findReportById, findReportByTicket, findReportVersion, listEvents, listReportPoints, listReports, type ReportListFilter } from "../store/reports.store.ts";
 import { listEvidenceFlags } from "../store/evidence.store.ts";
+import { findUserById } from "../store/users.store.ts";
+import { listOutbox, type OutboxRow } from "../store/outbox.store.ts";
+import { renderCitizenMessage } from "../domain/message-templates.ts";
+import type { CitizenTemplate } from "../domain/report-lifecycle.ts";
 import { listReportUploads } from "../store/uploads.store.ts";
 import type { AppContext } from "./context.ts";
 import type { Reference } from "./reference-cache.ts";
@@ -59,7 +63,8 @@ async function buildPublicReport(ctx: AppContext, ref: Reference, ticket: string
     redReason: portal.redReason,
     statusComment: portal.statusComment,
     kind: report.kind,
-    description: report.description,
+    // What the citizen wrote, without the contact details they may have put in it.
+    description: scrubPublicText(report.description, language) ?? "",
     category: category ? { code: category.code, name: language === "en" ? category.nameEn : category.nameId } : null,
     kelurahan: report.kelurahanCode ? { code: report.kelurahanCode, name: ref.regionNames.get(report.kelurahanCode) ?? report.kelurahanCode } : null,
     // The public sees the place to about 100 m, not the reporter's doorstep.
@@ -89,11 +94,12 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
   const ref = await ctx.reference.get();
   const report = await loadByTicket(ctx, ticket);
   if (!canSeeReport(actor, report, ref.units)) throw new DomainError("FORBIDDEN", "this report is outside your scope");
-  const [events, uploads, citizen, evidenceFlags] = await Promise.all([
+  const [events, uploads, citizen, evidenceFlags, outbox] = await Promise.all([
     listEvents(ctx.pool, report.id),
     listReportUploads(ctx.pool, report.id),
     report.citizenId ? findCitizen(ctx.pool, report.citizenId) : Promise.resolve(null),
     listEvidenceFlags(ctx.pool, report.id),
+    listOutbox(ctx.pool, { reportId: report.id, limit: OUTBOUND_ON_TIMELINE }),
   ]);
   const now = ctx.now();
   const category = report.categoryCode ? (ref.categories.get(report.categoryCode) ?? null) : null;
@@ -107,6 +113,7 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
   }, now);
   const held = heldTimeByUnit(ref.calendar, custodySegmentsFromEvents(events), endAt ?? now);
   const fullIdentity = actor.role === "jsc_admin";
+  const shownOutbox = new Set<unknown>(outbox.map((o) => o.id));
   const input = { report, events, units: unitLookup(ref), language };
   return {
     ...pick(report),
@@ -135,8 +142,9 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
     projections: { portal: projectForPortal(input).label, qlue: projectForQlue(input), open311: projectForOpen311(input) },
     // evidenceFlags (issue #4): null = never follow-up evidence, [] = checked and clean; officers only.
     photos: uploads.map((u) => ({ id: u.id, eventId: u.eventId, url: `/api/v1/uploads/${u.id}`, publicUrl: `/api/v1/public/photos/${u.id}`, exif: u.exif, evidenceFlags: evidenceFlags.get(u.id) ?? null })),
-    timeline: events.map((e) => ({
-      id: e.id,
+    // A delivered message is one entry: its outbound entry (text and delivery status), not also its message_out event.
+    timeline: withOutbound(events.filter((e) => !(e.type === "message_out" && shownOutbox.has(e.data.outboxId as number))).map((e) => ({
+      id: e.id as number | string,
       at: e.createdAt.toISOString(),
       type: e.type,
       actorUserId: e.actorUserId,
@@ -149,9 +157,64 @@ export async function getOfficerReport(ctx: AppContext, actor: Actor, ticket: st
       publicComment: e.publicComment,
       reason: e.reason,
       data: e.data,
-    })),
+    })), outboundEntries(outbox, events, citizen?.language ?? "id", fullIdentity)),
     allowedActions: allowedActions(report, actor, ref.units, category),
   };
+}
+
+/** The newest outbound messages a report's officer view lists. */
+const OUTBOUND_ON_TIMELINE = 500;
+
+/**
+ * Every message that left (or waits to leave) for a report, as timeline entries: its channel, template,
+ * text and delivery status. The text is the one sent (recorded on the message_out event of the delivery)
+ * or, before delivery, the template rendered in the citizen's language. Recipients are never shown; the
+ * delivery error (which may quote an address or number) only to roles that see identities in full.
+ */
+function outboundEntries(outbox: OutboxRow[], events: ReportEvent[], language: Language, fullIdentity: boolean) {
+  const sentText = new Map<number, string>();
+  for (const e of events) if (e.type === "message_out" && typeof e.data.outboxId === "number" && typeof e.data.text === "string") sentText.set(e.data.outboxId, e.data.text);
+  return outbox.map((row) => ({
+    id: `outbox-${row.id}`,
+    at: row.createdAt.toISOString(),
+    type: "outbound_message" as const,
+    outboxId: row.id,
+    kind: row.kind,
+    channel: row.channel,
+    template: row.template,
+    params: row.payload,
+    text: sentText.get(row.id) ?? (row.kind === "citizen_message" ? renderSafely(row.template, row.payload, language) : null),
+    status: row.status,
+    attempts: row.attempts,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    error: fullIdentity ? row.lastError : null,
+    // The event fields, empty, so every timeline entry has the same keys.
+    actorUserId: null,
+    actorRole: null,
+    unit: null,
+    fromState: null,
+    toState: null,
+    toUnit: null,
+    note: null,
+    publicComment: null,
+    reason: null,
+    data: null,
+  }));
+}
+
+function renderSafely(template: string, payload: Record<string, unknown>, language: Language): string | null {
+  try {
+    return renderCitizenMessage(template as CitizenTemplate, payload as Record<string, string>, language);
+  } catch {
+    return null;
+  }
+}
+
+/** Events and outbound messages in one timeline, oldest first (an event before a message of the same instant). */
+function withOutbound<E extends { at: string }, M extends { at: string }>(events: E[], messages: M[]): Array<E | M> {
+  const all: Array<{ entry: E | M; n: number }> = [...events, ...messages].map((entry, n) => ({ entry, n }));
+  all.sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.n - b.n);
+  return all.map((x) => x.entry);
 }
 
 function unitRef(ref: Reference, id: string) {
@@ -180,13 +243,6 @@ function pick(r: Report) {
   };
 }
 
-const COLOUR_STATES: Record<Colour, ReportState[]> = {
-  red: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "red"),
-  yellow: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "yellow"),
-  green: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "green"),
-  grey: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "grey"),
-};
-
 export interface ListInput {
   state?: ReportState[];
   colour?: Colour;
@@ -194,29 +250,42 @@ export interface ListInput {
   unit?: string;
   channel?: string;
   overdue?: boolean;
+  /** reopened at least once (true) or never (false) */
+  reopened?: boolean;
+  /** "me" or an officer's id: reports assigned to them (still within the caller's scope) */
+  assignee?: string;
+  /** a kelurahan code or a prefix of whole segments */
+  kelurahan?: string;
   q?: string;
   cursor?: string;
   limit?: number;
 }
 
-/** The inbox: reports the caller may see, newest first, with an opaque cursor. */
-export async function listReportsForActor(ctx: AppContext, actor: Actor, input: ListInput, language: Language) {
-  const ref = await ctx.reference.get();
+/** The inbox's filters and the caller's read scope, as the store's filter. */
+function listFilter(actor: Actor, ref: Reference, input: ListInput, limit: number): ReportListFilter {
   const scope = readScope(actor, ref.units);
-  const limit = Math.min(input.limit ?? 50, 200);
-  const filter: ReportListFilter = {
+  return {
     state: input.state,
     colourStates: input.colour ? COLOUR_STATES[input.colour] : undefined,
     category: input.category,
     unit: input.unit,
     channel: input.channel,
     overdue: input.overdue,
+    reopened: input.reopened,
+    assigneeUserId: input.assignee === "me" ? actor.userId : input.assignee,
+    kelurahan: input.kelurahan,
     q: input.q,
     scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId },
     cursor: input.cursor ? decodeCursor(input.cursor) : undefined,
-    limit: limit + 1,
+    limit,
   };
-  const rows = await listReports(ctx.pool, filter);
+}
+
+/** The inbox: reports the caller may see, newest first, with an opaque cursor. */
+export async function listReportsForActor(ctx: AppContext, actor: Actor, input: ListInput, language: Language) {
+  const ref = await ctx.reference.get();
+  const limit = Math.min(input.limit ?? 50, 200);
+  const rows = await listReports(ctx.pool, listFilter(actor, ref, input, limit + 1));
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
@@ -231,6 +300,8 @@ export async function listReportsForActor(ctx: AppContext, actor: Actor, input: 
       channel: r.channel,
       kelurahan: r.kelurahanCode ? { code: r.kelurahanCode, name: ref.regionNames.get(r.kelurahanCode) ?? r.kelurahanCode } : null,
       holdingUnit: unitRef(ref, r.holdingUnitId),
+      assigneeUserId: r.assigneeUserId,
+      inCoordination: r.state === "coordination",
       overdue: r.overdue,
       reopenCount: r.reopenCount,
       supportCount: r.supportCount,
@@ -240,6 +311,48 @@ export async function listReportsForActor(ctx: AppContext, actor: Actor, input: 
       resolutionDueAt: r.resolutionDueAt?.toISOString() ?? null,
     })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
+
+/**
+ * Who the caller is and what they may read, for the workspace (the map draws the officer's area):
+ * all = every report; else the units whose reports they see, the region whose located reports they
+ * see (a Kemendagri prefix), and assigneeOnly when they see nothing but their own tasks (PPSU crews).
+ */
+export async function officerProfile(ctx: AppContext, actor: Actor) {
+  const [ref, user] = await Promise.all([ctx.reference.get(), findUserById(ctx.pool, actor.userId)]);
+  const scope = readScope(actor, ref.units);
+  return {
+    actor,
+    user: { id: actor.userId, name: user?.name ?? null, email: user?.email ?? null, role: actor.role, unitId: actor.unitId, language: user?.language ?? "id" },
+    unit: actor.unitId ? unitRef(ref, actor.unitId) : null,
+    scope: {
+      all: scope === null,
+      unitIds: scope ? [...scope.unitIds].sort() : [],
+      regionPrefix: scope?.regionPrefix ?? null,
+      assigneeOnly: scope !== null && scope.unitIds.size === 0 && scope.regionPrefix === null,
+    },
+  };
+}
+
+/** At most this many points on the map: the newest of the filter. */
+export const MAP_POINTS_LIMIT = 5000;
+
+/**
+ * The inbox's filters as a GeoJSON FeatureCollection of points for the officers' clustered map: the
+ * newest located reports the caller may see, at their exact coordinates (officers only).
+ */
+export async function reportPointsForActor(ctx: AppContext, actor: Actor, input: Omit<ListInput, "cursor" | "limit">, language: Language) {
+  const ref = await ctx.reference.get();
+  const points = await listReportPoints(ctx.pool, listFilter(actor, ref, input, MAP_POINTS_LIMIT));
+  return {
+    type: "FeatureCollection" as const,
+    features: points.map((r) => ({
+      type: "Feature" as const,
+      geometry: { type: "Point" as const, coordinates: [r.lon, r.lat] },
+      properties: { ticket: r.ticket, colour: STATE_COLOUR[r.state], label: STATE_LABEL[language][r.state], state: r.state, category: r.categoryCode },
+    })),
+    truncated: points.length === MAP_POINTS_LIMIT,
   };
 }
 

@@ -33,6 +33,8 @@ export interface SubmitReportInput {
   eventData?: Record<string, unknown>;
   /** false when nobody chose the kind (a channel message): triage may sort it */
   kindGiven?: boolean;
+  /** kept from the public list, map and open data (LAPOR!'s pelapor.rahasia) */
+  confidential?: boolean;
 }
 
 export interface SubmitReportResult {
@@ -109,6 +111,7 @@ export async function intakeReport(ctx: AppContext, db: Queryable, input: Submit
         resolutionDueAt: deadlines.resolutionDueAt,
         createdAt: now,
         triage: triageRecord,
+        confidential: input.confidential === true,
       },
       citizen: citizenOf(input, ctx.newId(), language),
       actor: { userId: enteredBy, role: enteredBy ? "officer" : null },

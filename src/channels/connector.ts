@@ -71,6 +71,8 @@ export interface InboundMessage {
   reportKind?: "pengaduan" | "aspirasi" | "permintaan_informasi";
   /** The category code when the channel says it (Qlue's category, mapped). */
   categoryCode?: string | null;
+  /** The reporter asked for the report to be kept from the public (LAPOR!'s pelapor.rahasia). */
+  confidential?: boolean;
 }
 
 /** The parts of an HTTP request a signature is computed over. */

@@ -65,7 +65,10 @@ describe("media fetchers", () => {
   });
 
   it("refuses urls that lead to non-public addresses unless the network allows them; configured API origins are trusted", async () => {
-    fake = await startFakeHttp((req) => (req.url === "/media/1" ? { status: 302, headers: { location: `http://localhost:${new URL(fake!.origin).port}/cdn/1` } } : { status: 200, headers: { "content-type": "image/jpeg" }, text: "jpeg" }));
+    fake = await startFakeHttp((req): { status: number; headers: Record<string, string>; text?: string } =>
+      req.url === "/media/1"
+        ? { status: 302, headers: { location: `http://localhost:${new URL(fake!.origin).port}/cdn/1` } }
+        : { status: 200, headers: { "content-type": "image/jpeg" }, text: "jpeg" });
     const guarded = new HttpMediaFetcher("qlue media");
     const refused = { kind: "permanent", message: "qlue media: the url leads to an address that is not public" };
     expect(await failure(guarded.fetch(`${fake.origin}/cdn/1`, limits()))).toMatchObject(refused);

@@ -78,3 +78,16 @@ export function actsFor(actor: Actor, unitId: string, units: UnitDirectory): boo
 export function canAdminister(actor: Actor): boolean {
   return actor.role === "jsc_admin";
 }
+
+/** Roles that answer the citizen for the unit holding a report (besides jsc_admin, who may do everything). */
+const REPLIERS: ReadonlySet<Role> = new Set(["kelurahan_officer", "agency_officer"]);
+
+/**
+ * Who may write to the citizen on the report's channel: officers of the holding unit (or a unit
+ * above it) in a role that speaks for the unit, and the triage desk. Field crews, validators,
+ * supervisors and executives do not answer citizens directly.
+ */
+export function canReplyToCitizen(actor: Actor, report: Pick<Report, "holdingUnitId">, units: UnitDirectory): boolean {
+  if (actor.role === "jsc_admin") return true;
+  return REPLIERS.has(actor.role) && actsFor(actor, report.holdingUnitId, units);
+}

@@ -13,6 +13,8 @@ export type ErrorCode =
   | "CATEGORY_NOT_FOUND"
   | "DISPUTE_NOT_ALLOWED"
   | "CONFLICT"
+  /** nobody to answer: the report has no citizen (or channel) a message could reach */
+  | "NO_CHANNEL"
   | "RATE_LIMITED"
   | "CSRF_FAILED"
   | "UNSUPPORTED_MEDIA_TYPE"

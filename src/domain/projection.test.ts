@@ -453,6 +453,7 @@ describe("pembantu", () => {
       "Lihat JKT-260412-0073 tanggal 2025-04-10, darurat 112",
     );
     expect(scrubPublicText("telp 021-3822255 atau +62 812-3456-7890", "en")).toBe("telp [hidden] atau [hidden]");
+    expect(scrubPublicText("kata @budi_santoso ke siti@example.com, cc @dkijakarta.", "id")).toBe("kata [disembunyikan] ke [disembunyikan], cc [disembunyikan].");
     expect(scrubPublicText("   ", "id")).toBeNull();
     expect(scrubPublicText(null, "id")).toBeNull();
   });

@@ -124,15 +124,18 @@ const PHONE = /(?<![\p{L}\p{N}])(?:\+62|62|0)(?:[\s.-]?\d){7,13}(?!\d)/gu;
 // NIK (KTP number) and other long identifiers: 16 digits.
 const NIK = /(?<!\d)\d{16}(?!\d)/g;
 
+// A social-media handle ("@budi_santoso") that is not part of an e-mail address (those are masked first).
+const HANDLE = /(?<![\p{L}\p{N}_.@])@[A-Za-z0-9_.]{2,30}(?<!\.)/gu;
+
 const HIDDEN: Record<Language, string> = { id: "[disembunyikan]", en: "[hidden]" };
 
-/** Text fit for the public: trimmed, empty => null, e-mail addresses, phone numbers and NIK masked. */
+/** Text fit for the public: trimmed, empty => null, e-mail addresses, phone numbers, NIK and @handles masked. */
 export function scrubPublicText(text: string | null | undefined, language: Language): string | null {
   if (text == null) return null;
   const trimmed = text.trim();
   if (trimmed === "") return null;
   const mask = HIDDEN[language];
-  return trimmed.replace(EMAIL, mask).replace(NIK, mask).replace(PHONE, mask);
+  return trimmed.replace(EMAIL, mask).replace(NIK, mask).replace(PHONE, mask).replace(HANDLE, mask);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +327,7 @@ export function statusComment(input: ProjectionInput): string {
  * Events that never appear publicly: assignment names a person, escalation and SLA breach are internal
  * management; support (+1) is shown as the report's count, not as one timeline entry per citizen.
  */
-const INTERNAL_EVENTS: ReadonlySet<EventType> = new Set<EventType>(["assigned", "sla_breached", "escalated", "supported"]);
+const INTERNAL_EVENTS: ReadonlySet<EventType> = new Set<EventType>(["assigned", "sla_breached", "escalated", "supported", "officer_reply"]);
 
 type LabelFn = (unit: string | null, event: ReportEvent, input: ProjectionInput) => string;
 
@@ -364,6 +367,7 @@ const EVENT_LABEL: Record<Language, Record<EventType, LabelFn>> = {
     supported: () => "Didukung warga",
     message_in: () => "Komentar warga",
     message_out: withUnit((u) => `Tanggapan ${u}`, "Tanggapan petugas"),
+    officer_reply: withUnit((u) => `Balasan ${u} kepada pelapor`, "Balasan petugas kepada pelapor"),
   },
   en: {
     created: withUnit((u) => `Report received, sent to ${u}`, "Report received"),
@@ -385,6 +389,7 @@ const EVENT_LABEL: Record<Language, Record<EventType, LabelFn>> = {
     supported: () => "Supported by a citizen",
     message_in: () => "Citizen comment",
     message_out: withUnit((u) => `Response from ${u}`, "Officer response"),
+    officer_reply: withUnit((u) => `Reply from ${u} to the reporter`, "Officer's reply to the reporter"),
   },
 };
 

@@ -36,6 +36,14 @@ export const STATE_COLOUR: Record<ReportState, Colour> = {
   closed: "grey",
 };
 
+/** The states behind each public colour (a colour filter is a set of states). */
+export const COLOUR_STATES: Record<Colour, ReportState[]> = {
+  red: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "red"),
+  yellow: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "yellow"),
+  green: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "green"),
+  grey: REPORT_STATES.filter((s) => STATE_COLOUR[s] === "grey"),
+};
+
 export const STATE_LABEL: Record<Language, Record<ReportState, string>> = {
   id: {
     triage: "Verifikasi",
@@ -186,6 +194,8 @@ export const EVENT_TYPES = [
   "supported",
   "message_in",
   "message_out",
+  /** an officer's own message to the citizen (note = the text); delivery follows as message_out */
+  "officer_reply",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

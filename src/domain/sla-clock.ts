@@ -296,6 +296,7 @@ const NON_CUSTODY_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   "supported",
   "message_in",
   "message_out",
+  "officer_reply",
 ]);
 
 function endsTheClock(event: ReportEvent): boolean {

@@ -62,18 +62,56 @@ export const transitionSchema = z
 const csvList = <T extends string>(values: readonly [T, ...T[]]) =>
   z.string().max(500).transform((s) => s.split(",").filter(Boolean)).pipe(z.array(z.enum(values)));
 
+/** The inbox's filters (GET /api/v1/reports, the map's GeoJSON, saved views), as query-string values. */
+export const inboxFilterFields = {
+  state: csvList(REPORT_STATES).optional(),
+  colour: z.enum(["red", "yellow", "green", "grey"]).optional(),
+  category: z.string().max(64).optional(),
+  unit: z.string().max(100).optional(),
+  channel: z.string().max(40).optional(),
+  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  reopened: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  /** "me", or an officer's id (within the caller's scope) */
+  assignee: z.union([z.literal("me"), z.string().uuid()]).optional(),
+  /** a kelurahan code or a prefix of whole segments: 31.71, 31.71.01, 31.71.01.1001 */
+  kelurahan: z.string().regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, "a Kemendagri code or prefix such as 31.71.01 or 31.71.01.1001").optional(),
+  q: z.string().max(200).optional(),
+};
+
 export const listQuerySchema = z
   .object({
-    state: csvList(REPORT_STATES).optional(),
-    colour: z.enum(["red", "yellow", "green", "grey"]).optional(),
-    category: z.string().max(64).optional(),
-    unit: z.string().max(100).optional(),
-    channel: z.string().max(40).optional(),
-    overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
-    q: z.string().max(200).optional(),
+    ...inboxFilterFields,
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).optional(),
     lang: z.enum(["id", "en"]).optional(),
+  })
+  .strict();
+
+export const geojsonQuerySchema = z.object({ ...inboxFilterFields, lang: z.enum(["id", "en"]).optional() }).strict();
+
+/** A saved view's filter value as sent: a query-string value, or a boolean / list for convenience. */
+const savedFilterValue = z
+  .union([z.string().max(500), z.boolean(), z.array(z.string().max(100)).max(20)])
+  .transform((v) => (Array.isArray(v) ? v.join(",") : String(v)).trim());
+
+const inboxFilterSchema = z.object(inboxFilterFields).strict();
+
+/**
+ * POST /api/v1/views: a name and the inbox's filters, checked with the inbox's own rules and kept as
+ * query-string values (so a client can put them straight into GET /api/v1/reports).
+ */
+export const savedViewSchema = z
+  .object({
+    name: text(80).min(1, "name is required"),
+    filters: z
+      .object(Object.fromEntries(Object.keys(inboxFilterFields).map((k) => [k, savedFilterValue.optional()])) as Record<keyof typeof inboxFilterFields, z.ZodOptional<typeof savedFilterValue>>)
+      .strict()
+      .default({})
+      .transform((f) => Object.fromEntries(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== "")))
+      .superRefine((f, ctx) => {
+        const checked = inboxFilterSchema.safeParse(f);
+        if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      }),
   })
   .strict();
 

@@ -12,9 +12,14 @@ import { geoRoutes } from "./routes/geo.routes.ts";
 import { adminRoutes, referenceRoutes } from "./routes/admin.routes.ts";
 import { authRoutes, reportRoutes } from "./routes/officer.routes.ts";
 import { publicRoutes } from "./routes/public.routes.ts";
+import { publicListRoutes } from "./routes/public-list.routes.ts";
+import { subscriptionRoutes } from "./routes/subscriptions.routes.ts";
+import { suggestRoutes } from "./routes/suggest.routes.ts";
 import { webRoutes } from "./routes/web.routes.ts";
 import { webhookRoutes } from "./routes/webhooks.routes.ts";
+import { workspaceRoutes } from "./routes/workspace.routes.ts";
 import type { ConnectorRegistry } from "../app/inbound.ts";
+import type { MapTiles } from "../config.ts";
 
 export interface ServerOptions {
   logger?: boolean;
@@ -24,6 +29,8 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   connectors: ConnectorRegistry;
   publicBaseUrl: string;
+  /** raster tiles for the officers' map (MAP_TILE_URL): in /api/v1/config and admitted by the pages' CSP */
+  mapTiles?: MapTiles | null;
 }
 
 /** Builds the HTTP server: validate -> authorize -> call a use case -> present, with one error handler. */
@@ -88,13 +95,17 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   });
 
   await app.register(publicRoutes(ctx));
+  await app.register(publicListRoutes(ctx));
+  await app.register(subscriptionRoutes(ctx));
   await app.register(authRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));
-  await app.register(referenceRoutes(ctx));
+  await app.register(referenceRoutes(ctx, { mapTiles: opts.mapTiles ?? null }));
   await app.register(reportRoutes(ctx));
+  await app.register(workspaceRoutes(ctx));
   await app.register(duplicateRoutes(ctx));
+  await app.register(suggestRoutes(ctx));
   await app.register(geoRoutes(ctx));
   await app.register(adminRoutes(ctx));
   await app.register(webhookRoutes(ctx, opts.connectors, opts.publicBaseUrl));
-  await app.register(webRoutes());
+  await app.register(webRoutes({ extraImageSources: opts.mapTiles ? [opts.mapTiles.cspSource] : [] }));
   return app;
 }

@@ -248,21 +248,26 @@ export interface TriageModelSetting {
 }
 
 /**
- * Triage's models are shipped files, not data administrators edit: they are loaded into the
- * "triage" setting on every start, and the setting is rewritten only when a file changed (so other
- * processes reload their caches then). Returns whether it was written.
+ * The deployment's settings and triage's models are shipped files, not data administrators edit
+ * (those are units, categories and holidays, seeded once): they are loaded into the "deployment" and
+ * "triage" settings on every start, and a setting is rewritten only when its file changed (so other
+ * processes reload their caches then). Returns whether anything was written.
  */
-export async function refreshTriageModel(tx: Queryable, deploymentDir: string): Promise<boolean> {
+export async function refreshShippedSettings(tx: Queryable, deploymentDir: string): Promise<boolean> {
   const deployment = readDeployment(deploymentDir);
   const files = deployment.triage ?? {};
   const read = (file: string | undefined): unknown => (file ? JSON.parse(fs.readFileSync(path.resolve(deploymentDir, file), "utf8")) : null);
-  const value: TriageModelSetting = { classifier: read(files.classifier), gazetteerAliases: read(files.gazetteerAliases), landmarks: read(files.landmarks) };
-  const { rowCount } = await tx.query(
-    `insert into settings (key, value) values ('triage', $1::jsonb)
-     on conflict (key) do update set value = excluded.value, updated_at = now() where settings.value is distinct from excluded.value`,
-    [JSON.stringify(value)],
-  );
-  return (rowCount ?? 0) > 0;
+  const triage: TriageModelSetting = { classifier: read(files.classifier), gazetteerAliases: read(files.gazetteerAliases), landmarks: read(files.landmarks) };
+  let written = 0;
+  for (const [key, value] of [["deployment", deployment], ["triage", triage]] as const) {
+    const { rowCount } = await tx.query(
+      `insert into settings (key, value) values ($1, $2::jsonb)
+       on conflict (key) do update set value = excluded.value, updated_at = now() where settings.value is distinct from excluded.value`,
+      [key, JSON.stringify(value)],
+    );
+    written += rowCount ?? 0;
+  }
+  return written > 0;
 }
 
 /** Units derived from the region tree, then the agencies (with one sub-office per kota), triage desk and external bodies. */

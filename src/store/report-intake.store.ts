@@ -5,7 +5,7 @@ import type { NewReport } from "./reports.store.ts";
 import type { UploadRecord } from "./uploads.store.ts";
 
 export interface ReportIntake {
-  report: Omit<NewReport, "citizenId">;
+  report: Omit<NewReport, "citizenId"> & { confidential?: boolean };
   /** the citizen's identities (normalized), and the details for a new citizen record */
   citizen: { newId: string; name: string | null; email: string | null; phone: string | null; language: "id" | "en"; identities: Array<[string, string]> } | null;
   actor: { userId: string | null; role: string | null };
@@ -49,8 +49,8 @@ export async function insertNewReport(q: Queryable, intake: ReportIntake): Promi
      ),
      report as (
        insert into reports (id, ticket, kind, description, category_code, lat, lon, address, kelurahan_code, channel, channel_ref,
-         citizen_id, state, holding_unit_id, involved_unit_ids, first_action_due_at, resolution_due_at, created_at, updated_at, triage)
-       select $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, citizen.id, $20, $21, array[$21]::text[], $22, $23, $24, $24, $31::jsonb
+         citizen_id, state, holding_unit_id, involved_unit_ids, first_action_due_at, resolution_due_at, created_at, updated_at, triage, confidential)
+       select $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, citizen.id, $20, $21, array[$21]::text[], $22, $23, $24, $24, $31::jsonb, $32
        from citizen
        returning id, citizen_id
      ),
@@ -108,6 +108,7 @@ export async function insertNewReport(q: Queryable, intake: ReportIntake): Promi
       JSON.stringify(intake.unitNotifications.map((n) => ({ unit_id: n.unitId, template: n.template, payload: n.payload }))),
       JSON.stringify(intake.citizenMessages.map((m) => ({ channel: m.channel, template: m.template, payload: m.payload, idempotency_key: m.idempotencyKey }))),
       r.triage === undefined ? null : JSON.stringify(r.triage),
+      r.confidential === true,
     ],
   });
   return { citizenId: rows[0]!.citizen_id, firstEventId: rows[0]!.first_event_id };

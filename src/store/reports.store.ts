@@ -273,6 +273,12 @@ export interface ReportListFilter {
   unit?: string;
   channel?: string;
   overdue?: boolean;
+  /** true: reopened at least once; false: never reopened */
+  reopened?: boolean;
+  /** reports assigned to this user */
+  assigneeUserId?: string;
+  /** a kelurahan code or a prefix of whole segments ("31.71", "31.71.01") */
+  kelurahan?: string;
   q?: string;
   /** scope: null = all */
   scope: { unitIds: string[]; regionPrefix: string | null; assigneeUserId?: string } | null;
@@ -280,14 +286,9 @@ export interface ReportListFilter {
   limit: number;
 }
 
-/** Lists reports newest first with keyset pagination, filtered by the caller's read scope. */
-export async function listReports(q: Queryable, f: ReportListFilter): Promise<Report[]> {
+/** The where clause of the inbox's filters and the caller's read scope; `p` binds a value. */
+function listWhere(f: Omit<ReportListFilter, "limit">, p: (v: unknown) => string): string[] {
   const where: string[] = [];
-  const values: unknown[] = [];
-  const p = (v: unknown) => {
-    values.push(v);
-    return `$${values.length}`;
-  };
   if (f.scope) {
     const parts: string[] = [];
     if (f.scope.assigneeUserId) parts.push(`assignee_user_id = ${p(f.scope.assigneeUserId)}`);
@@ -311,11 +312,29 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
   }
   if (f.channel) where.push(`channel = ${p(f.channel)}`);
   if (f.overdue !== undefined) where.push(`overdue = ${p(f.overdue)}`);
+  // Literal predicates, so the planner can use the partial index reports_reopened_created_idx (012).
+  if (f.reopened !== undefined) where.push(f.reopened ? "reopen_count > 0" : "reopen_count = 0");
+  if (f.assigneeUserId) where.push(`assignee_user_id = ${p(f.assigneeUserId)}::uuid`);
+  if (f.kelurahan) {
+    const code = p(f.kelurahan);
+    where.push(`(kelurahan_code = ${code} or kelurahan_code like ${code} || '.%')`);
+  }
   if (f.q) {
     const like = p(`%${f.q.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
     where.push(`(ticket ilike ${like} or description ilike ${like} or address ilike ${like})`);
   }
   if (f.cursor) where.push(`(created_at, id) < (${p(f.cursor.createdAt)}, ${p(f.cursor.id)}::uuid)`);
+  return where;
+}
+
+/** Lists reports newest first with keyset pagination, filtered by the caller's read scope. */
+export async function listReports(q: Queryable, f: ReportListFilter): Promise<Report[]> {
+  const values: unknown[] = [];
+  const p = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const where = listWhere(f, p);
   const whereSql = where.length ? "where " + where.join(" and ") : "";
   // A kelurahan or kecamatan scope: collect the scope's matches through its indexes (involved_unit_ids,
   // kelurahan_code: a few thousand reports, bounded by the area), then sort. Left to itself, with a filter the
@@ -323,7 +342,9 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
   // reports (bench/inbox.ts), 41,000 rows read for one page of a busy kelurahan with category=jalan_rusak.
   // Kota-wide and wider scopes, and unit scopes without an area (an agency, the triage desk, which may be
   // involved in most reports), keep the plain query: there collecting the whole scope can cost a full scan.
-  const narrow = f.scope !== null && f.scope.regionPrefix !== null && f.scope.regionPrefix.split(".").length >= 3;
+  // The same holds for a kelurahan or kecamatan filter (kelurahan=31.71.01...) in any scope.
+  const narrowArea = (code: string | null | undefined) => !!code && code.split(".").length >= 3;
+  const narrow = (f.scope !== null && narrowArea(f.scope.regionPrefix)) || narrowArea(f.kelurahan);
   const sql = narrow
     ? `with scoped as materialized (select id, created_at from reports ${whereSql})
       select r.* from reports r join (select id from scoped order by created_at desc, id desc limit ${p(f.limit)}) page using (id)
@@ -332,6 +353,30 @@ export async function listReports(q: Queryable, f: ReportListFilter): Promise<Re
     order by created_at desc, id desc limit ${p(f.limit)}`;
   const { rows } = await q.query<ReportRow>(sql, values);
   return rows.map(toReport);
+}
+
+export interface ReportPoint {
+  ticket: string;
+  state: ReportState;
+  categoryCode: string | null;
+  lat: number;
+  lon: number;
+}
+
+/** The located reports of the inbox's filters and scope, newest first, for the map (no cursor). */
+export async function listReportPoints(q: Queryable, f: Omit<ReportListFilter, "cursor">): Promise<ReportPoint[]> {
+  const values: unknown[] = [];
+  const p = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const where = [...listWhere(f, p), "lat is not null", "lon is not null"];
+  const { rows } = await q.query<{ ticket: string; state: ReportState; category_code: string | null; lat: number; lon: number }>(
+    `select ticket, state, category_code, lat, lon from reports where ${where.join(" and ")}
+     order by created_at desc, id desc limit ${p(f.limit)}`,
+    values,
+  );
+  return rows.map((r) => ({ ticket: r.ticket, state: r.state, categoryCode: r.category_code, lat: r.lat, lon: r.lon }));
 }
 
 /** Open reports past a deadline and not yet flagged: the SLA sweep's work list. */

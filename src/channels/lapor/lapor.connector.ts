@@ -119,6 +119,8 @@ export class LaporConnector implements WebhookConnector {
       thread: { externalReportId: laporId },
       reportKind: kind(item),
       categoryCode: laporCategoryCode(optionalString(item, "kategori", "laporan")),
+      // The reporter asked for the report to be kept from the public (the field only when set).
+      ...(object(item["pelapor"], "laporan.pelapor")["rahasia"] === true ? { confidential: true } : {}),
       partnerDeadlines: LAPOR_DEADLINES.map((d) => ({ name: d.name, workingDays: d.workingDays, from: disposedAt })),
     }];
   }

@@ -60,13 +60,16 @@ export class EmailSender implements OutboundSender {
     const address = message.citizen.email?.trim();
     if (!address) throw new DeliveryError("malformed", "email: the citizen has no e-mail address");
     if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(address)) throw new DeliveryError("malformed", "email: the citizen's e-mail address is not valid");
-    const thread = (await this.opts.resolveThread?.(message)) ?? null;
+    // A mail with its own subject (a subscriber's update) belongs to no citizen's conversation.
+    const own = message.email;
+    const thread = own?.subject ? null : ((await this.opts.resolveThread?.(message)) ?? null);
     const messageId = emailMessageId(message.idempotencyKey);
     const mail = {
       from: this.opts.from,
       to: message.citizen.name ? { name: message.citizen.name, address } : address,
-      subject: emailSubject(message, thread),
+      subject: own?.subject ?? emailSubject(message, thread),
       text: message.text,
+      headers: own?.headers,
       messageId,
       inReplyTo: thread?.inReplyTo ?? undefined,
       references: thread?.references?.length ? thread.references : thread?.inReplyTo ?? undefined,

@@ -25,7 +25,7 @@ import { actorOf, languageOf, officerAuth } from "../auth.ts";
 import { categorySchema, holidaySchema, isoDate, unitSchema, userCreateSchema, userPatchSchema } from "../schemas.ts";
 
 /** Reference data is public to read (units, categories, holidays); changing it is for administrators. */
-export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function referenceRoutes(ctx: AppContext, opts: { mapTiles?: { url: string; attribution: string | null } | null } = {}): FastifyPluginAsyncZod {
   return async (app) => {
     app.get("/api/v1/units", {
       schema: { tags: ["reference"], summary: "Units that can hold a report", querystring: z.object({ kind: z.string().max(20).optional() }).strict() },
@@ -49,7 +49,9 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get("/api/v1/config", { schema: { tags: ["reference"], summary: "The deployment: name, ticket prefix, map" } }, async () => {
       const { deployment } = await ctx.reference.get();
-      return { name: deployment.name, provinceCode: deployment.provinceCode, ticketPrefix: deployment.ticketPrefix, timeZone: deployment.timeZone, defaultLanguage: deployment.defaultLanguage, map: deployment.map ?? null };
+      return { name: deployment.name, provinceCode: deployment.provinceCode, ticketPrefix: deployment.ticketPrefix, timeZone: deployment.timeZone, defaultLanguage: deployment.defaultLanguage,
+        // tileUrl null: no tile server configured (MAP_TILE_URL); the map draws the shipped kelurahan polygons only.
+        map: { ...deployment.map, tileUrl: opts.mapTiles?.url ?? null, tileAttribution: opts.mapTiles?.attribution ?? null } };
     });
   };
 }

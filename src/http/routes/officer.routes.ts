@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { login, logout } from "../../app/auth.ts";
-import { getOfficerReport, listReportsForActor } from "../../app/report-queries.ts";
+import { getOfficerReport, listReportsForActor, officerProfile } from "../../app/report-queries.ts";
 import { enterReportForCitizen } from "../../app/submit-report.ts";
 import { transitionReport } from "../../app/transition-report.ts";
 import { officerPhoto, uploadEvidence } from "../../app/uploads.ts";
@@ -37,7 +37,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook("onRequest", officerAuth(ctx));
 
-    app.get("/api/v1/me", { schema: { tags: ["auth"], summary: "The logged-in officer" } }, async (request) => ({ actor: actorOf(request) }));
+    app.get("/api/v1/me", { schema: { tags: ["auth"], summary: "The logged-in officer, their unit and read scope" } }, async (request) => officerProfile(ctx, actorOf(request)));
 
     app.get("/api/v1/reports", {
       schema: { tags: ["reports"], summary: "The inbox, scoped to what the caller may see", querystring: listQuerySchema },

@@ -10,11 +10,19 @@ const legacyDir = path.resolve(here, "../../web");
 /** `npm run build:web` (run by `npm install`) writes the apps here. */
 const distDir = path.resolve(here, "../../../dist/web");
 
-/** The built apps run no inline script; MapLibre needs blob: workers and data:/blob: images. */
-const APP_CSP =
-  "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/**
+ * The built apps run no inline script; MapLibre needs blob: workers and data:/blob: images, and the tile
+ * server's host (MAP_TILE_URL) when one is configured: tiles are fetched (connect-src) and drawn (img-src).
+ */
+const appCsp = (extra: readonly string[]) => {
+  const more = extra.map((s) => " " + s).join("");
+  return `default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; img-src 'self' data: blob:${more}; style-src 'self' 'unsafe-inline'; connect-src 'self'${more}; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`;
+};
 /** The old single-file pages carry their script inline. */
-const LEGACY_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+const legacyCsp = (extra: readonly string[]) => {
+  const more = extra.map((s) => " " + s).join("");
+  return `default-src 'self'; img-src 'self' data: blob:${more}; connect-src 'self'${more}; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'`;
+};
 
 interface Page {
   html: string;
@@ -22,17 +30,18 @@ interface Page {
 }
 
 /** The built app's index.html when it exists (re-read after a rebuild), else the old stand-in page. */
-function pageLoader(app: "portal" | "officer", legacyFile: string): () => Page {
+function pageLoader(app: "portal" | "officer", legacyFile: string, extraSources: readonly string[]): () => Page {
+  const appCspHeader = appCsp(extraSources);
   const index = path.join(distDir, app, "index.html");
   let built: { mtimeMs: number; page: Page } | null = null;
   let legacy: Page | null = null;
   return () => {
     const stat = fs.statSync(index, { throwIfNoEntry: false });
     if (stat) {
-      if (built?.mtimeMs !== stat.mtimeMs) built = { mtimeMs: stat.mtimeMs, page: { html: fs.readFileSync(index, "utf8"), csp: APP_CSP } };
+      if (built?.mtimeMs !== stat.mtimeMs) built = { mtimeMs: stat.mtimeMs, page: { html: fs.readFileSync(index, "utf8"), csp: appCspHeader } };
       return built.page;
     }
-    return (legacy ??= { html: fs.readFileSync(path.join(legacyDir, legacyFile), "utf8"), csp: LEGACY_CSP });
+    return (legacy ??= { html: fs.readFileSync(path.join(legacyDir, legacyFile), "utf8"), csp: legacyCsp(extraSources) });
   };
 }
 
@@ -48,9 +57,9 @@ function immutable(reply: FastifyReply) {
  * The Balai Warga portal at / (client routes such as /laporan/{ticket}) with its assets under /assets/,
  * and the officer workspace at /officer/ (assets under /officer/assets/).
  */
-export function webRoutes(): FastifyPluginAsyncZod {
-  const portal = pageLoader("portal", "portal.html");
-  const officer = pageLoader("officer", "officer.html");
+export function webRoutes(opts: { extraImageSources?: readonly string[] } = {}): FastifyPluginAsyncZod {
+  const portal = pageLoader("portal", "portal.html", opts.extraImageSources ?? []);
+  const officer = pageLoader("officer", "officer.html", opts.extraImageSources ?? []);
   return async (app) => {
     for (const [dir, prefix] of [["portal/assets", "/assets/"], ["officer/assets", "/officer/assets/"]] as const) {
       const root = path.join(distDir, dir);
@@ -59,6 +68,8 @@ export function webRoutes(): FastifyPluginAsyncZod {
     }
     app.get("/", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, portal()));
     app.get("/laporan/:ticket", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, portal()));
+    app.get("/laporan", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, portal()));
+    app.get("/langganan/:token", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, portal()));
     app.get("/officer", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/officer/"));
     app.get("/officer/", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, officer()));
     app.get("/officer/*", { schema: { hide: true } }, async (_request, reply) => sendPage(reply, officer()));
