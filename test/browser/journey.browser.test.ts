@@ -3,7 +3,7 @@
  * citizen report -> kelurahan takes it up and coordinates it to a sub-office -> the sub-office
  * accepts and submits a follow-up with a photo -> the validator validates (green) -> a citizen
  * disputes -> red again at the same unit. Also: another kelurahan cannot see it; both languages render.
- * The citizen's side goes through the public API (the portal has its own browser test).
+ * The citizen's side goes through the Balai Warga portal (dist/web/portal) in the same browser.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -15,6 +15,7 @@ import { PLACES, startTestApp, testJpeg, type Officer, type TestApp } from "../h
 import { launchBrowser, screenshot } from "./browser.ts";
 
 const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
+const PORTAL_INDEX = path.resolve("dist/web/portal/index.html");
 const PASSWORD = "officer-password-1";
 const SUDIN = "dinas-bina-marga@31.71";
 
@@ -28,6 +29,9 @@ beforeAll(async () => {
   if (!fs.existsSync(OFFICER_INDEX)) {
     throw new Error(`the officer workspace is not built (${OFFICER_INDEX} is missing): run \`npx vite build --config web/officer/vite.config.ts\` (npm install does it)`);
   }
+  if (!fs.existsSync(PORTAL_INDEX)) {
+    throw new Error(`the portal is not built (${PORTAL_INDEX} is missing): run \`npx vite build --config web/portal/vite.config.ts\` (npm install does it)`);
+  }
   app = await startTestApp();
   await app.server.listen({ port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
@@ -40,8 +44,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "id-ID" });
+async function newPage(at?: { lat: number; lon: number }): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: "id-ID",
+    ...(at ? { geolocation: { latitude: at.lat, longitude: at.lon }, permissions: ["geolocation"] } : {}),
+  });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -90,15 +98,21 @@ const stateOf = async (page: Page) => {
 
 describe("the officer workspace in Chromium", () => {
   it("walks a report from the citizen through coordination, follow-up, validation and a dispute", async () => {
-    const created = await app.post("/api/v1/public/reports", {
-      description: "Jalan berlubang besar di depan Monas, sudah dua minggu",
-      lat: PLACES.monas.lat,
-      lon: PLACES.monas.lon,
-      category: "fasilitas_kelurahan",
-      contact: { name: "Budi Santoso", email: "budi@example.com" },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const ticket = (created.json() as { ticket: string }).ticket;
+    // The citizen reports on the portal: description, "my location" (Monas), a category, contact.
+    const citizen = await newPage(PLACES.monas);
+    await citizen.goto(base + "/");
+    await citizen.getByTestId("description").fill("Jalan berlubang besar di depan Monas, sudah dua minggu");
+    await citizen.getByTestId("locate").click();
+    await expect.poll(() => citizen.getByTestId("pin").textContent()).toContain("-6.17540");
+    await expect.poll(() => citizen.locator("select[data-testid=category] option").count()).toBeGreaterThan(5);
+    await citizen.getByTestId("category").selectOption("fasilitas_kelurahan");
+    await citizen.getByTestId("contact-name").fill("Budi Santoso");
+    await citizen.getByTestId("contact-email").fill("budi@example.com");
+    await citizen.getByTestId("submit-report").click();
+    await citizen.getByTestId("ticket").waitFor({ timeout: 15_000 });
+    const ticket = (await citizen.getByTestId("ticket").textContent())!.trim();
+    expect(ticket).toMatch(/^[A-Z]+-\d{6}-\d+$/);
+    await screenshot(citizen, "journey-citizen-submitted-1280");
 
     const lurah = await app.officer("kelurahan_officer", "kel-31.71.01.1001", "Lurah Gambir");
     const sudin = await app.officer("agency_officer", SUDIN, "Petugas Sudin Bina Marga JP");
@@ -188,12 +202,30 @@ describe("the officer workspace in Chromium", () => {
     await p3.locator("[data-testid=timeline] li[data-event=follow_up_validated]").waitFor();
     expect((await stateOf(p3)).colour).toBe("green");
 
-    const pub = (await app.get(`/api/v1/public/reports/${ticket}`)).json() as { colour: string; label: string };
-    expect(pub).toMatchObject({ colour: "green", label: "Selesai" });
+    // The citizen sees green on the report's public page, with the validator's public comment.
+    await citizen.getByRole("link", { name: "Lihat status laporan" }).click();
+    await citizen.waitForURL(`${base}/laporan/${ticket}`);
+    const publicLabel = citizen.getByTestId("status-label");
+    await publicLabel.waitFor();
+    expect(await publicLabel.getAttribute("data-colour")).toBe("green");
+    expect((await publicLabel.textContent())?.trim()).toBe("Selesai");
+    await expect.poll(() => citizen.getByTestId("timeline-item").allTextContents()).toContainEqual(expect.stringContaining("Sudah diperbaiki"));
+    expect(await citizen.content()).not.toContain("Budi");
+    await screenshot(citizen, "journey-citizen-green-1280");
 
-    // A citizen disputes: red again at the unit that did the follow-up.
-    const dispute = await app.post(`/api/v1/public/reports/${ticket}/disputes`, { reason: "Lubangnya muncul lagi", contact: { email: "tetangga@example.com" } });
-    expect(dispute.statusCode, dispute.body).toBe(201);
+    // A neighbour disputes on the portal: red again at the unit that did the follow-up.
+    const neighbour = await newPage();
+    await neighbour.goto(`${base}/laporan/${ticket}`);
+    await neighbour.getByTestId("status-label").waitFor();
+    await neighbour.getByTestId("dispute-open").click();
+    await neighbour.getByTestId("dispute-reason").fill("Lubangnya muncul lagi");
+    await neighbour.getByTestId("dispute-email").fill("tetangga@example.com");
+    await neighbour.getByTestId("dispute-submit").click();
+    await expect.poll(() => neighbour.getByTestId("dispute-result").textContent()).toContain("dibuka kembali");
+    await expect.poll(() => neighbour.getByTestId("status-label").getAttribute("data-colour")).toBe("red");
+    expect(await neighbour.content()).not.toContain("tetangga@example.com");
+    const disputed = (await app.get(`/api/v1/public/reports/${ticket}`)).json() as { colour: string };
+    expect(disputed.colour).toBe("red");
     await p2.reload();
     await p2.locator("[data-testid=timeline] li[data-event=disputed]").waitFor();
     expect((await stateOf(p2)).colour).toBe("red");
@@ -215,5 +247,5 @@ describe("the officer workspace in Chromium", () => {
     await p4.getByText("outside your scope").waitFor();
 
     expect(pageErrors, "uncaught errors in the page").toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

@@ -1,15 +1,50 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, setCsrf, type User } from "./api.ts";
+import { api, ApiError, setCsrf, type Scope, type User } from "./api.ts";
 import { Inbox } from "./Inbox.tsx";
 import { ReportPage } from "./ReportPage.tsx";
+import { TaskList } from "./TaskList.tsx";
+import { ValidationQueue } from "./ValidationQueue.tsx";
+import { TriageDesk } from "./TriageDesk.tsx";
 
 const BASE = "/officer/";
 const USER_KEY = "aspirasi.user";
 
-function currentTicket(): string | null {
-  const m = /^\/officer\/laporan\/([^/]+)\/?$/.exec(window.location.pathname);
-  return m?.[1] ? decodeURIComponent(m[1]) : null;
+const MapPage = lazy(() => import("./MapPage.tsx").then((m) => ({ default: m.MapPage })));
+
+// The administration screens (helper-built, jsc_admin only) load on demand; a build without them hides the entry.
+const adminModules = import.meta.glob<{ AdminPage: ComponentType<{ section: string | null }> }>("./admin/AdminPage.tsx");
+const adminLoader = Object.values(adminModules)[0];
+const AdminPage = adminLoader ? lazy(() => adminLoader().then((m) => ({ default: m.AdminPage }))) : null;
+
+export type Screen = "inbox" | "map" | "tasks" | "validation" | "triage" | "admin";
+
+export type Route =
+  | { screen: "home" }
+  | { screen: Exclude<Screen, "admin"> }
+  | { screen: "admin"; section: string | null }
+  | { screen: "report"; ticket: string };
+
+const PATHS: Record<Exclude<Screen, "admin">, string> = {
+  inbox: "/officer/kotak-masuk",
+  map: "/officer/peta",
+  tasks: "/officer/tugas",
+  validation: "/officer/validasi",
+  triage: "/officer/triase",
+};
+
+export function pathOf(screen: Screen): string {
+  return screen === "admin" ? "/officer/admin" : PATHS[screen];
+}
+
+function currentRoute(): Route {
+  const path = window.location.pathname.replace(/\/+$/, "");
+  const report = /^\/officer\/laporan\/([^/]+)$/.exec(path);
+  if (report?.[1]) return { screen: "report", ticket: decodeURIComponent(report[1]) };
+  const admin = /^\/officer\/admin(?:\/([^/]+))?$/.exec(path);
+  if (admin) return { screen: "admin", section: admin[1] ? decodeURIComponent(admin[1]) : null };
+  for (const [screen, p] of Object.entries(PATHS)) if (path === p) return { screen: screen as Exclude<Screen, "admin"> };
+  return { screen: "home" };
 }
 
 export function navigate(path: string): void {
@@ -17,26 +52,66 @@ export function navigate(path: string): void {
   window.dispatchEvent(new PopStateEvent("popstate"));
 }
 
+/** The screens a role works in, in menu order. */
+export function screensFor(role: string): Screen[] {
+  const list: Screen[] = ["inbox", "map", "tasks"];
+  if (role === "validator" || role === "supervisor" || role === "jsc_admin") list.push("validation");
+  if (role === "jsc_admin") list.push("triage");
+  if (role === "jsc_admin" && AdminPage) list.push("admin");
+  if (role === "ppsu_crew") return ["tasks", "inbox", "map"];
+  return list;
+}
+
+function homeOf(role: string): Screen {
+  return role === "ppsu_crew" ? "tasks" : "inbox";
+}
+
 export function App() {
   const { t, i18n } = useTranslation();
   const [user, setUser] = useState<User | null | undefined>(undefined);
-  const [ticket, setTicket] = useState<string | null>(currentTicket());
+  const [scope, setScope] = useState<Scope | null>(null);
+  const [route, setRoute] = useState<Route>(currentRoute());
+  const [menuOpen, setMenuOpen] = useState(false);
 
-  useEffect(() => {
-    const onPop = () => setTicket(currentTicket());
-    window.addEventListener("popstate", onPop);
-    // /api/v1/me carries no name: the login answer kept in sessionStorage fills it in
-    api.me().then((r) => {
+  const loadMe = useCallback(async () => {
+    try {
+      const r = await api.me();
       const saved = sessionStorage.getItem(USER_KEY);
       const known = saved ? (JSON.parse(saved) as User) : null;
-      setUser(known && known.id === r.actor.userId ? known : { id: r.actor.userId, name: "", role: r.actor.role, unitId: r.actor.unitId });
-    }, () => setUser(null));
-    return () => window.removeEventListener("popstate", onPop);
+      const fallback: User = known && known.id === r.actor.userId ? known : { id: r.actor.userId, name: "", role: r.actor.role, unitId: r.actor.unitId };
+      setUser(r.user ? { ...fallback, ...r.user } : fallback);
+      setScope(r.scope ?? null);
+    } catch {
+      setUser(null);
+    }
   }, []);
 
   useEffect(() => {
-    document.title = `Aspirasi – ${t("appTitle")}`;
-  }, [t, i18n.language]);
+    const onPop = () => {
+      setRoute(currentRoute());
+      setMenuOpen(false);
+    };
+    window.addEventListener("popstate", onPop);
+    void loadMe();
+    return () => window.removeEventListener("popstate", onPop);
+  }, [loadMe]);
+
+  // after a client-side navigation keyboard and screen-reader users start at the new page's content
+  // (unless the new page already put the focus somewhere, like a form it opened)
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    const at = document.activeElement;
+    if (!at || at === document.body || at.closest("header")) document.getElementById("main")?.focus();
+  }, [route]);
+
+  const screenTitle = route.screen === "report" ? route.ticket : user && route.screen !== "home" ? t(`nav.${route.screen}`) : user ? t(`nav.${homeOf(user.role)}`) : null;
+  useEffect(() => {
+    document.title = screenTitle ? `${screenTitle} – Aspirasi – ${t("appTitle")}` : `Aspirasi – ${t("appTitle")}`;
+  }, [t, i18n.language, screenTitle]);
 
   const logout = useCallback(async () => {
     try {
@@ -45,28 +120,73 @@ export function App() {
       setCsrf(null);
       sessionStorage.removeItem(USER_KEY);
       setUser(null);
+      setScope(null);
     }
   }, []);
 
   const switchLang = () => void i18n.changeLanguage(i18n.language === "en" ? "id" : "en");
 
+  const screens = useMemo(() => (user ? screensFor(user.role) : []), [user]);
+  const active: Screen | null = !user ? null
+    : route.screen === "home" ? homeOf(user.role)
+    : route.screen === "report" ? null
+    : route.screen;
+
+  let content;
+  if (user === undefined) content = <p role="status">{t("loading")}</p>;
+  else if (user === null) {
+    content = <Login onLogin={(u) => { sessionStorage.setItem(USER_KEY, JSON.stringify(u)); setUser(u); void loadMe(); }} />;
+  } else if (route.screen === "report") content = <ReportPage key={route.ticket} ticket={route.ticket} user={user} />;
+  else if (active && !screens.includes(active)) content = <p className="error" role="alert" data-testid="screen-forbidden">{t("nav.notForRole")}</p>;
+  else {
+    switch (active) {
+      case "map": content = <Suspense fallback={<p role="status">{t("loading")}</p>}><MapPage user={user} scope={scope} /></Suspense>; break;
+      case "tasks": content = <TaskList user={user} />; break;
+      case "validation": content = <ValidationQueue user={user} />; break;
+      case "triage": content = <TriageDesk user={user} />; break;
+      case "admin":
+        content = AdminPage && user.role === "jsc_admin"
+          ? <Suspense fallback={<p role="status">{t("loading")}</p>}><AdminPage section={route.screen === "admin" ? route.section : null} /></Suspense>
+          : <p className="error" role="alert">{t("nav.forbidden")}</p>;
+        break;
+      default: content = <Inbox user={user} scope={scope} />;
+    }
+  }
+
   return (
     <>
       <a className="skip" href="#main">{t("skip")}</a>
       <header className="top">
-        <a className="brand" href={BASE} onClick={(e) => { e.preventDefault(); navigate(BASE); }}>Aspirasi · {t("appTitle")}</a>
-        <div className="top-right">
-          {user && <span className="who">{t("signedInAs", { name: user.name || user.unitId || "", role: user.role })}</span>}
-          <button type="button" data-testid="lang-switch" lang={i18n.language === "en" ? "id" : "en"} aria-label={t("languageLabel")} onClick={switchLang}>{t("language")}</button>
-          {user && <button type="button" onClick={() => void logout()}>{t("logout")}</button>}
+        <div className="top-bar">
+          <a className="brand" href={BASE} onClick={(e) => { e.preventDefault(); navigate(BASE); }}>Aspirasi · {t("appTitle")}</a>
+          <div className="top-right">
+            {user && <span className="who" data-testid="who">{t("signedInAs", { name: user.name || user.unitId || "", role: t(`roles.${user.role}`, { defaultValue: user.role }) })}</span>}
+            <button type="button" data-testid="lang-switch" lang={i18n.language === "en" ? "id" : "en"} aria-label={t("languageLabel")} onClick={switchLang}>{t("language")}</button>
+            {user && <button type="button" onClick={() => void logout()}>{t("logout")}</button>}
+            {user && (
+              <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" data-testid="menu-toggle" onClick={() => setMenuOpen((o) => !o)}>
+                {t("nav.menu")}
+              </button>
+            )}
+          </div>
         </div>
+        {user && (
+          <nav id="main-nav" className={menuOpen ? "nav open" : "nav"} aria-label={t("nav.label")}>
+            <ul>
+              {screens.map((s) => {
+                const href = pathOf(s);
+                return (
+                  <li key={s}>
+                    <a href={href} data-testid={`nav-${s}`} aria-current={active === s ? "page" : undefined}
+                      onClick={(e) => { e.preventDefault(); navigate(href); }}>{t(`nav.${s}`)}</a>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+        )}
       </header>
-      <main id="main" tabIndex={-1}>
-        {user === undefined ? <p role="status">{t("loading")}</p>
-          : user === null ? <Login onLogin={(u) => { sessionStorage.setItem(USER_KEY, JSON.stringify(u)); setUser(u); }} />
-          : ticket ? <ReportPage key={ticket} ticket={ticket} user={user} />
-          : <Inbox user={user} />}
-      </main>
+      <main id="main" tabIndex={-1}>{content}</main>
     </>
   );
 }

@@ -3,18 +3,34 @@ import { useTranslation } from "react-i18next";
 import { api, ApiError, type ReportView, type Triage, type User } from "./api.ts";
 import { ActionForm } from "./ActionForm.tsx";
 import { navigate } from "./App.tsx";
+import { DuplicatesPanel } from "./Duplicates.tsx";
+import { ReplyForm } from "./ReplyForm.tsx";
+import { flagsFor, fmt, pct } from "./format.ts";
 
 const MapView = lazy(() => import("./MapView.tsx").then((m) => ({ default: m.MapView })));
 
-function fmt(iso: string, lang: string): string {
-  return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "id-ID", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Jakarta" });
+/** The roles that answer the citizen (src/domain/access-policy.ts canReplyToCitizen; the server decides the unit). */
+const REPLIERS = new Set(["jsc_admin", "kelurahan_officer", "agency_officer"]);
+
+/** The action a link asked to open (the task list's "Kirim tindak lanjut" sends ?aksi=submit_follow_up). */
+function requestedAction(): string | null {
+  return new URLSearchParams(window.location.search).get("aksi");
+}
+
+type TimelineEntry = ReportView["timeline"][number];
+
+/** An outbound message's text, channel and delivery status, whatever names the API gives them. */
+function outbound(e: TimelineEntry): { text: string | null; channel: string | null; status: string | null } {
+  const d = e.data ?? {};
+  const str = (v: unknown) => (typeof v === "string" && v ? v : null);
+  return { text: str(e.text) ?? str(d.text) ?? e.publicComment, channel: str(e.channel) ?? str(d.channel), status: str(e.status) ?? str(d.status) };
 }
 
 export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
   const { t, i18n } = useTranslation();
   const [report, setReport] = useState<ReportView | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
-  const [action, setAction] = useState<string | null>(null);
+  const [action, setAction] = useState<string | null>(requestedAction());
   const [flash, setFlash] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -44,16 +60,6 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
   }
   if (!report) return <p role="status">{t("loading")}</p>;
 
-  const flagsFor = (flags: unknown): Array<{ key: string; text: string; severity: string }> => {
-    if (!Array.isArray(flags)) return [];
-    return flags.map((f: unknown, i) => {
-      if (typeof f === "string") return { key: String(i), text: f, severity: "info" };
-      const o = (f ?? {}) as { code?: string; message?: string | Record<string, string>; severity?: string };
-      const msg = typeof o.message === "string" ? o.message : (o.message?.[i18n.language] ?? o.message?.id ?? o.code ?? "");
-      return { key: `${o.code ?? ""}${i}`, text: msg, severity: o.severity ?? "info" };
-    });
-  };
-
   return (
     <article aria-labelledby="report-title" data-testid="report-page">
       {back}
@@ -62,7 +68,7 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
         <span className="state big" data-testid="state-label" data-colour={report.colour}><span className={`dot ${report.colour}`} aria-hidden="true" />{report.label}</span>
         {report.sla.overdue && <span className="overdue">{t("report.overdue")}</span>}
       </h1>
-      {flash && <p className="ok" role="status">{flash}</p>}
+      <div aria-live="polite" role="status" data-testid="report-status">{flash && <p className="ok">{flash}</p>}</div>
       <div className="grid">
         <div className="col">
           <section className="card" aria-labelledby="h-desc">
@@ -92,9 +98,16 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
             )}
             {action && report.allowedActions.includes(action) && (
               <ActionForm key={action} action={action} report={report} user={user} onCancel={() => setAction(null)}
-                onDone={async () => { setAction(null); setFlash(t("report.done")); await load(); }} />
+                onDone={async () => {
+                  setAction(null);
+                  setFlash(t("report.done"));
+                  if (requestedAction()) window.history.replaceState(null, "", window.location.pathname); // a reload must not reopen the form
+                  await load();
+                }} />
             )}
           </section>
+
+          {REPLIERS.has(user.role) && <ReplyForm report={report} onSent={async (m) => { setFlash(m); await load(); }} />}
 
           <section className="card" aria-labelledby="h-timeline">
             <h2 id="h-timeline">{t("report.timeline")}</h2>
@@ -106,9 +119,10 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
                   {e.unit && <> · {e.unit.name}</>}
                   {e.toUnit && e.toUnit.id !== e.unit?.id && <> {t("to")} {e.toUnit.name}</>}
                   {e.actorRole && <span className="muted"> ({e.actorRole})</span>}
-                  {e.reason && <div>{t("form.reason")}: {e.reason}</div>}
-                  {e.note && e.note !== e.reason && <div className="muted">{t("form.note")}: {e.note}</div>}
-                  {e.publicComment && <div>{t("form.publicComment")}: {e.publicComment}</div>}
+                  {e.reason && <div>{t("form.reason")}: {/^[a-z_]+$/.test(e.reason) ? t(`reasons.${e.reason}`, { defaultValue: e.reason }) : e.reason}</div>}
+                  {e.type === "officer_reply" ? e.note && <div className="pre reply-text">{e.note}</div>
+                    : e.note && e.note !== e.reason && <div className="muted">{t("form.note")}: {e.note}</div>}
+                  {e.type === "outbound_message" ? <OutboundLine entry={e} /> : e.publicComment && <div>{t("form.publicComment")}: {e.publicComment}</div>}
                 </li>
               ))}
             </ol>
@@ -143,7 +157,7 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
             {report.photos.length === 0 ? <p className="muted">{t("report.noPhotos")}</p> : (
               <ul className="photos">
                 {report.photos.map((p, i) => {
-                  const flags = flagsFor(p.evidenceFlags);
+                  const flags = flagsFor(p.evidenceFlags, i18n.language);
                   return (
                     <li key={p.id} data-testid="photo">
                       <a href={p.url} target="_blank" rel="noreferrer"><img src={p.url} alt={`${t("report.photos")} ${i + 1}`} loading="lazy" /></a>
@@ -162,6 +176,8 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
             )}
           </section>
 
+          <DuplicatesPanel report={report} onChanged={async (m) => { setFlash(m); await load(); }} />
+
           {report.triage && (
             <section className="card" aria-labelledby="h-triage">
               <h2 id="h-triage">{t("report.triage")}</h2>
@@ -174,7 +190,17 @@ export function ReportPage({ ticket, user }: { ticket: string; user: User }) {
   );
 }
 
-const pct = (c: number | undefined) => (c === undefined ? "" : ` (${Math.round(c * 100)}%)`);
+function OutboundLine({ entry }: { entry: TimelineEntry }) {
+  const { t } = useTranslation();
+  const o = outbound(entry);
+  return (
+    <div className="outbound" data-testid="outbound">
+      {o.channel && <span className="tag">{o.channel}</span>}
+      {o.status && <span className={`tag status-${o.status}`} data-testid="outbound-status" data-status={o.status}>{t(`reply.status.${o.status}`, { defaultValue: o.status })}</span>}
+      {o.text && <div className="pre">{o.text}</div>}
+    </div>
+  );
+}
 
 function TriageView({ triage }: { triage: Triage }) {
   const { t } = useTranslation();

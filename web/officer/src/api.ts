@@ -23,6 +23,10 @@ export interface InboxItem {
   supportCount: number;
   createdAt: string;
   resolutionDueAt: string | null;
+  assigneeUserId?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  address?: string | null;
 }
 
 export interface EvidenceFlag { code?: string; message?: string; [k: string]: unknown }
@@ -70,6 +74,14 @@ export interface ReportView {
     publicComment: string | null;
     reason: string | null;
     data: Record<string, unknown> | null;
+    /** outbound_message entries: the message that left (or waits to leave) for the citizen */
+    channel?: string | null;
+    text?: string | null;
+    status?: string | null;
+    kind?: string | null;
+    template?: string | null;
+    deliveredAt?: string | null;
+    error?: string | null;
   }>;
   allowedActions: string[];
 }
@@ -83,6 +95,39 @@ export interface Triage {
 }
 
 export interface User { id: string; name: string; role: string; unitId: string | null; email?: string }
+
+export interface Scope { all: boolean; unitIds: string[]; regionPrefix: string | null; assigneeOnly: boolean }
+export interface Me { actor: { userId: string; role: string; unitId: string | null }; user?: User; scope?: Scope }
+
+export interface SavedView { id: string; name: string; filters: Record<string, string>; createdAt: string }
+export interface ReplyTemplate { id: string; title: string; text: string }
+
+export interface DuplicateCandidate {
+  ticket: string;
+  state: string;
+  label: string;
+  colour: Colour;
+  category: { code: string; name: string } | null;
+  kelurahan: { code: string; name: string } | null;
+  distanceM: number | null;
+  similarity: number;
+  score: number;
+  likely: boolean;
+  description: string | null;
+  excerpt: string | null;
+  canOpen: boolean;
+  createdAt: string;
+}
+export interface Duplicates {
+  ticket: string;
+  threshold: number;
+  duplicateOf: string | null;
+  candidates: DuplicateCandidate[];
+  linked: Array<{ ticket: string; channel: string; createdAt: string; depth: number; timeline: ReportView["timeline"] }>;
+}
+
+export interface MapConfig { centerLat?: number; centerLon?: number; zoom?: number; tileUrl?: string | null; tileAttribution?: string | null }
+export interface GeoFeatureCollection { type: "FeatureCollection"; features: Array<{ type: "Feature"; properties: Record<string, unknown> | null; geometry: { type: string; coordinates: unknown } }> }
 
 export { ApiError };
 
@@ -100,7 +145,8 @@ function csrf(): string {
   return m?.[1] ? decodeURIComponent(m[1]) : "";
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** The one fetch wrapper (JSON or FormData body, CSRF header on writes); the admin client reuses it. */
+export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
@@ -122,7 +168,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 }
 
 export const api = {
-  me: () => request<{ actor: { userId: string; role: string; unitId: string | null } }>("GET", "/api/v1/me"),
+  me: () => request<Me>("GET", "/api/v1/me"),
   login: (email: string, password: string) => request<{ user: User; csrfToken: string }>("POST", "/api/v1/auth/login", { email, password }),
   logout: () => request<unknown>("POST", "/api/v1/auth/logout"),
   list: (params: URLSearchParams) => request<{ items: InboxItem[]; nextCursor: string | null }>("GET", `/api/v1/reports?${params.toString()}`),
@@ -131,6 +177,16 @@ export const api = {
   units: () => request<{ items: Unit[] }>("GET", "/api/v1/units"),
   categories: (lang: string) => request<{ items: Category[] }>("GET", `/api/v1/categories?lang=${lang}`),
   officersOf: (unitId: string) => request<{ items: User[] }>("GET", `/api/v1/units/${encodeURIComponent(unitId)}/officers`),
+  geojson: (params: URLSearchParams) => request<GeoFeatureCollection>("GET", `/api/v1/reports.geojson?${params.toString()}`),
+  kelurahanGeojson: () => request<GeoFeatureCollection>("GET", "/api/v1/public/kelurahan.geojson"),
+  config: () => request<{ map?: MapConfig | null }>("GET", "/api/v1/config"),
+  views: () => request<{ items: SavedView[] }>("GET", "/api/v1/views"),
+  saveView: (name: string, filters: Record<string, string>) => request<SavedView>("POST", "/api/v1/views", { name, filters }),
+  deleteView: (id: string) => request<unknown>("DELETE", `/api/v1/views/${encodeURIComponent(id)}`),
+  replyTemplates: (ticket: string, lang: string) => request<{ items: ReplyTemplate[] }>("GET", `/api/v1/reports/${encodeURIComponent(ticket)}/reply-templates?lang=${lang}`),
+  reply: (ticket: string, body: { text: string; templateId?: string }) => request<unknown>("POST", `/api/v1/reports/${encodeURIComponent(ticket)}/replies`, body),
+  duplicates: (ticket: string, lang: string) => request<Duplicates>("GET", `/api/v1/reports/${encodeURIComponent(ticket)}/duplicates?lang=${lang}`),
+  markDuplicate: (ticket: string, original: string, note?: string) => request<unknown>("POST", `/api/v1/reports/${encodeURIComponent(ticket)}/duplicate-of`, note ? { ticket: original, note } : { ticket: original }),
   upload: (file: File) => {
     const form = new FormData();
     form.append("file", file);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { myReports, type MyReport } from "./api.ts";
 import { setLanguage, type Language } from "./i18n.ts";
@@ -6,12 +6,19 @@ import { ReportForm } from "./ReportForm.tsx";
 import { Link, navigate, usePath } from "./router.tsx";
 import { TrackBox, TrackPage } from "./TrackPage.tsx";
 
+// The list with its map and the subscription page are loaded when opened: the home page stays small.
+const ReportsPage = lazy(() => import("./ReportsPage.tsx"));
+const SubscriptionPage = lazy(() => import("./SubscriptionPage.tsx"));
+
 export function App() {
   const { t, i18n } = useTranslation();
   const path = usePath();
   const [mine, setMine] = useState<MyReport[]>(myReports);
   const match = /^\/laporan\/([^/]+)\/?$/.exec(path);
   const ticket = match ? decodeURIComponent(match[1]!) : null;
+  const isList = /^\/laporan\/?$/.test(path);
+  const subMatch = /^\/langganan\/([^/]+)\/?$/.exec(path);
+  const token = subMatch ? decodeURIComponent(subMatch[1]!) : null;
 
   useEffect(() => {
     const track = (e: Event) => navigate(`/laporan/${encodeURIComponent((e as CustomEvent<string>).detail)}`);
@@ -20,8 +27,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = ticket ? `${ticket} – ${t("appName")}` : `${t("appName")} – Aspirasi`;
-  }, [ticket, t]);
+    document.title = ticket ? `${ticket} – ${t("appName")}` : isList ? `${t("listTitle")} – ${t("appName")}` : token ? `${t("subTitle")} – ${t("appName")}` : `${t("appName")} – Aspirasi`;
+  }, [ticket, isList, token, t]);
 
   const other: Language = i18n.language === "en" ? "id" : "en";
   return (
@@ -31,14 +38,19 @@ export function App() {
         <div className="wrap bar">
           <Link to="/" className="brand">{t("appName")}</Link>
           <nav aria-label="Aspirasi">
-            <a href="/#cek-status" onClick={(e) => { if (!ticket) { e.preventDefault(); document.getElementById("cek-status")?.scrollIntoView(); } }}>{t("navTrack")}</a>
+            <Link to="/laporan" data-testid="nav-list" aria-current={isList ? "page" : undefined}>{t("navList")}</Link>
+            <a href="/#cek-status" onClick={(e) => { const box = document.getElementById("cek-status"); if (box) { e.preventDefault(); box.scrollIntoView(); } }}>{t("navTrack")}</a>
             <a href="/officer/">{t("officer")}</a>
             <button type="button" className="lang" data-testid="lang-switch" lang={other} aria-label={t("switchLabel")} onClick={() => setLanguage(other)}>{t("switchTo")}</button>
           </nav>
         </div>
       </header>
       <main id="main" className="wrap">
-        {ticket ? (
+        {isList || token ? (
+          <Suspense fallback={<p role="status">{t("loading")}</p>}>
+            {isList ? <ReportsPage /> : <SubscriptionPage token={token!} />}
+          </Suspense>
+        ) : ticket ? (
           <TrackPage ticket={ticket} />
         ) : (
           <>
@@ -73,7 +85,7 @@ function MyReports({ mine }: { mine: MyReport[] }) {
           ))}
         </ul>
       )}
-      <p className="muted small">{t("publicListMissing")}</p>
+      <p className="muted small"><Link to="/laporan">{t("publicListMissing")}</Link></p>
     </section>
   );
 }

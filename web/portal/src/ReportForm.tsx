@@ -1,11 +1,15 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, KINDS, rememberReport, type Candidate, type Category, type Kind, type MyReport, type Point, type Submitted } from "./api.ts";
+import { api, ApiError, KINDS, rememberReport, type Candidate, type Category, type Kind, type MyReport, type Point, type Submitted, type Suggestion } from "./api.ts";
 import type { Language } from "./i18n.ts";
 import { Link } from "./router.tsx";
 import { SupportButton } from "./SupportButton.tsx";
 
 const MapPicker = lazy(() => import("./MapPicker.tsx"));
+
+/** Suggestions are asked for once the description says something, after a pause in typing. */
+const SUGGEST_MIN_CHARS = 12;
+const SUGGEST_DELAY_MS = 400;
 
 type Phase = { name: "edit" } | { name: "checking" } | { name: "duplicates"; items: Candidate[] } | { name: "sending" } | { name: "sent"; result: Submitted };
 
@@ -26,6 +30,24 @@ export function ReportForm({ mine, onSubmitted }: { mine: MyReport[]; onSubmitte
   const [error, setError] = useState<string | null>(null);
   const [locating, setLocating] = useState(false);
   const dupHeading = useRef<HTMLHeadingElement>(null);
+  const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
+
+  // Category suggestions while the citizen types: asked once the typing pauses, the stale answer dropped.
+  useEffect(() => {
+    const text = description.trim();
+    if (text.length < SUGGEST_MIN_CHARS) {
+      setSuggestions([]);
+      return;
+    }
+    const abort = new AbortController();
+    const timer = window.setTimeout(() => {
+      api.suggestions(text, lang, abort.signal).then(setSuggestions, () => undefined);
+    }, SUGGEST_DELAY_MS);
+    return () => {
+      window.clearTimeout(timer);
+      abort.abort();
+    };
+  }, [description, lang]);
 
   // Changing the report after the duplicate check asks again on the next submit.
   useEffect(() => {
@@ -152,6 +174,7 @@ export function ReportForm({ mine, onSubmitted }: { mine: MyReport[]; onSubmitte
         <label htmlFor={`${ids}-desc`}>{t("description")} <span aria-hidden="true" className="req">*</span></label>
         <textarea id={`${ids}-desc`} data-testid="description" required maxLength={5000} rows={4} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby={`${ids}-desc-hint`} />
         <small id={`${ids}-desc-hint`} className="muted">{t("descriptionHint")}</small>
+        <CategoryChips suggestions={suggestions} category={category} categories={categories} onPick={setCategory} />
 
         <fieldset className="kinds">
           <legend>{t("kind")}</legend>
@@ -198,7 +221,7 @@ export function ReportForm({ mine, onSubmitted }: { mine: MyReport[]; onSubmitte
           <label htmlFor={`${ids}-email`}>{t("email")}</label>
           <input id={`${ids}-email`} data-testid="contact-email" type="email" maxLength={254} autoComplete="email" value={contact.email} onChange={(e) => setContact({ ...contact, email: e.target.value })} />
           <label htmlFor={`${ids}-phone`}>{t("phone")}</label>
-          <input id={`${ids}-phone`} type="tel" maxLength={20} autoComplete="tel" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} />
+          <input id={`${ids}-phone`} data-testid="contact-phone" type="tel" maxLength={20} autoComplete="tel" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} />
         </fieldset>
 
         <div aria-live="polite" role="status" className="live">
@@ -232,5 +255,31 @@ export function ReportForm({ mine, onSubmitted }: { mine: MyReport[]; onSubmitte
         )}
       </form>
     </section>
+  );
+}
+
+/** The classifier's guesses as chips under the description; one click picks the category, "automatic" undoes it. */
+function CategoryChips({ suggestions, category, categories, onPick }: { suggestions: Suggestion[]; category: string; categories: Category[]; onPick(code: string): void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const picked = categories.find((c) => c.code === category)?.name ?? suggestions.find((s) => s.code === category)?.name;
+  return (
+    <div className="suggest" data-testid="suggestions">
+      {suggestions.length > 0 && (
+        <div role="group" aria-labelledby={`${id}-h`}>
+          <p id={`${id}-h`} className="small suggest-title">{t("suggestTitle")} <span className="muted">– {t("suggestHint")}</span></p>
+          <div className="chips">
+            {suggestions.map((s) => (
+              <button key={s.code} type="button" className="chip" data-testid="suggestion" data-code={s.code} aria-pressed={category === s.code} onClick={() => onPick(s.code)}>
+                {s.name}
+              </button>
+            ))}
+            <button type="button" className="chip" data-testid="suggestion-auto" aria-pressed={category === ""} onClick={() => onPick("")}>{t("categoryAuto")}</button>
+          </div>
+        </div>
+      )}
+      {/* always present, so screen readers hear the choice change (not every new set of chips) */}
+      <p className="small muted" role="status" aria-live="polite">{suggestions.length > 0 ? (picked ? t("suggestPicked", { name: picked }) : t("suggestAutoPicked")) : ""}</p>
+    </div>
   );
 }

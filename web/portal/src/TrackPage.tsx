@@ -91,10 +91,46 @@ function ReportView({ report, fmt, onChanged }: { report: PublicReport; fmt: Int
           ))}
         </ol>
       )}
+      <SubscribeForm ticket={report.ticket} />
       <CommentForm ticket={report.ticket} onSent={onChanged} />
       {/* kept after a dispute so its result stays readable once the report is red again */}
       {(report.state === "done" || disputed) && <DisputeForm ticket={report.ticket} onReopened={() => { setDisputed(true); onChanged(); }} />}
     </>
+  );
+}
+
+/** "Follow by e-mail": the server sends a confirmation link (/langganan/{token}); nothing is sent before it is clicked. */
+function SubscribeForm({ ticket }: { ticket: string }) {
+  const { t, i18n } = useTranslation();
+  const id = useId();
+  const [email, setEmail] = useState("");
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!email.trim()) return;
+    setBusy(true);
+    try {
+      await api.subscribe(ticket, email.trim(), i18n.language === "en" ? "en" : "id");
+      setEmail("");
+      setMsg({ ok: true, text: t("subscribeSent") });
+    } catch (err) {
+      setMsg({ ok: false, text: err instanceof ApiError ? err.message : t("error") });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="subform" data-testid="subscribe-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{t("subscribeTitle")}</h2>
+      <p className="muted small" id={`${id}-hint`}>{t("subscribeHint")}</p>
+      <label htmlFor={`${id}-e`}>{t("email")}</label>
+      <div className="row">
+        <input id={`${id}-e`} data-testid="subscribe-email" type="email" required maxLength={254} autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} aria-describedby={`${id}-hint`} className="grow" />
+        <button type="submit" data-testid="subscribe-submit" disabled={busy}>{t("subscribeButton")}</button>
+      </div>
+      <p role="status" aria-live="polite" data-testid="subscribe-result" className={msg?.ok === false ? "error" : msg?.ok ? "ok" : ""}>{msg?.text}</p>
+    </form>
   );
 }
 

@@ -66,6 +66,42 @@ export interface Submitted {
   colour: Colour;
 }
 
+export interface Suggestion {
+  code: string;
+  name: string;
+  confidence: number;
+}
+
+/** One card of the public list: public fields only (no reporter, no description beyond the summary). */
+export interface ListedReport {
+  ticket: string;
+  state: string;
+  label: string;
+  colour: Colour;
+  kind: Kind;
+  category: { code: string; name: string } | null;
+  kelurahan: { code: string; name: string } | null;
+  summary: string;
+  createdAt: string;
+  updatedAt: string;
+  supportCount: number;
+  lat: number | null;
+  lon: number | null;
+}
+
+export interface ListFilters {
+  colour?: string;
+  category?: string;
+  kelurahan?: string;
+  q?: string;
+}
+
+export interface SubscriptionView {
+  ticket: string;
+  status: string;
+  emailMasked: string;
+}
+
 export { ApiError };
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
@@ -99,7 +135,32 @@ export const api = {
     }),
   comment: (ticket: string, text: string) => call<unknown>(`/api/v1/public/reports/${encodeURIComponent(ticket)}/comments`, json({ text })),
   dispute: (ticket: string, reason: string, contact: Contact) => call<unknown>(`/api/v1/public/reports/${encodeURIComponent(ticket)}/disputes`, json({ reason, contact })),
+  suggestions: (text: string, lang: Language, signal?: AbortSignal) =>
+    call<{ items: Suggestion[] }>(`/api/v1/public/category-suggestions?${new URLSearchParams({ text: text.slice(0, 2000), lang })}`, { signal }).then((r) => r.items),
+  list(filters: ListFilters, cursor: string | null, lang: Language, signal?: AbortSignal) {
+    const p = listParams(filters);
+    p.set("lang", lang);
+    p.set("limit", "20");
+    if (cursor) p.set("cursor", cursor);
+    return call<{ items: ListedReport[]; nextCursor: string | null }>(`/api/v1/public/reports?${p}`, { signal });
+  },
+  geojsonUrl(filters: ListFilters, lang: Language): string {
+    const p = listParams({ ...filters, q: undefined });
+    p.set("lang", lang);
+    return `/api/v1/public/reports.geojson?${p}`;
+  },
+  subscribe: (ticket: string, email: string, language: Language) =>
+    call<{ status: string }>(`/api/v1/public/reports/${encodeURIComponent(ticket)}/subscriptions`, json({ email, language })),
+  subscription: (token: string) => call<SubscriptionView>(`/api/v1/public/subscriptions/${encodeURIComponent(token)}`),
+  confirmSubscription: (token: string) => call<unknown>(`/api/v1/public/subscriptions/${encodeURIComponent(token)}/confirm`, json({})),
+  unsubscribe: (token: string) => call<unknown>(`/api/v1/public/subscriptions/${encodeURIComponent(token)}/unsubscribe`, json({})),
 };
+
+function listParams(filters: ListFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (typeof v === "string" && v.trim()) p.set(k, v.trim());
+  return p;
+}
 
 export interface MyReport {
   ticket: string;
@@ -109,7 +170,7 @@ export interface MyReport {
 
 const MINE_KEY = "aspirasi.myReports";
 
-/** The citizen's own submissions, kept only in this browser (there is no public list endpoint). */
+/** The citizen's own submissions, kept only in this browser (the public list shows everyone's, this is the device's own). */
 export function myReports(): MyReport[] {
   try {
     const v: unknown = JSON.parse(localStorage.getItem(MINE_KEY) ?? "[]");
