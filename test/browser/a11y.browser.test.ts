@@ -1,6 +1,7 @@
 /**
  * Accessibility in real Chromium: axe-core (WCAG 2.0/2.1 A and AA rules) on the main screens of the
- * portal and the officer workspace, in Indonesian and English, at desktop and phone widths. A
+ * portal and the officer workspace (the public list, the triage desk, the validation queue, the map and the
+ * administration screens included), in Indonesian and English, at desktop and phone widths. A
  * serious or critical violation fails the test with the rule, its help text and the elements.
  */
 import { createRequire } from "node:module";
@@ -8,7 +9,7 @@ import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLACES, startTestApp, type TestApp } from "../harness.ts";
+import { ADMIN, PLACES, startTestApp, type TestApp } from "../harness.ts";
 import { launchBrowser } from "./browser.ts";
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -67,6 +68,9 @@ describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
       await page.goto(`${base}/laporan/${ticket}`);
       await page.getByText(ticket).first().waitFor();
       expect(await violations(page)).toEqual([]);
+      await page.goto(`${base}/laporan`);
+      await page.getByText(ticket).first().waitFor();
+      expect(await violations(page)).toEqual([]);
       // the check itself can fail: an unlabelled field and an image without text are found
       await page.evaluate(`document.querySelector("main").insertAdjacentHTML("beforeend", '<input type="text"><img src="/x.png">')`);
       expect((await violations(page)).map((v) => v.split(" ")[0])).toEqual(expect.arrayContaining(["image-alt", "label"]));
@@ -88,6 +92,22 @@ describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
       await page.goto(`${base}/officer/laporan/${ticket}`);
       await page.getByTestId("report-page").waitFor();
       expect(await violations(page)).toEqual([]);
+      await page.context().close();
+    });
+
+    it(`the administrator's triage desk, validation queue, map and administration (${locale}, ${width} px)`, { timeout: 90_000 }, async () => {
+      const page = await open(locale, width);
+      await page.goto(base + "/officer/");
+      await page.getByTestId("login-email").fill(ADMIN.email);
+      await page.getByTestId("login-password").fill(ADMIN.password);
+      await page.getByTestId("login-submit").click();
+      await page.getByTestId("login-submit").waitFor({ state: "detached" });
+      for (const path of ["triase", "validasi", "peta", "admin/users", "admin/categories", "admin/holidays", "admin/dead-letters"]) {
+        await page.goto(`${base}/officer/${path}`);
+        await page.locator("main h1").first().waitFor();
+        await page.waitForLoadState("networkidle");
+        expect(await violations(page), path).toEqual([]);
+      }
       await page.context().close();
     });
   }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type FormEvent } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, setCsrf, type Scope, type User } from "./api.ts";
 import { Inbox } from "./Inbox.tsx";
@@ -12,10 +12,8 @@ const USER_KEY = "aspirasi.user";
 
 const MapPage = lazy(() => import("./MapPage.tsx").then((m) => ({ default: m.MapPage })));
 
-// The administration screens (helper-built, jsc_admin only) load on demand; a build without them hides the entry.
-const adminModules = import.meta.glob<{ AdminPage: ComponentType<{ section: string | null }> }>("./admin/AdminPage.tsx");
-const adminLoader = Object.values(adminModules)[0];
-const AdminPage = adminLoader ? lazy(() => adminLoader().then((m) => ({ default: m.AdminPage }))) : null;
+// The administration screens (jsc_admin only) load on demand.
+const AdminPage = lazy(() => import("./admin/AdminPage.tsx").then((m) => ({ default: m.AdminPage })));
 
 export type Screen = "inbox" | "map" | "tasks" | "validation" | "triage" | "admin";
 
@@ -57,7 +55,7 @@ export function screensFor(role: string): Screen[] {
   const list: Screen[] = ["inbox", "map", "tasks"];
   if (role === "validator" || role === "supervisor" || role === "jsc_admin") list.push("validation");
   if (role === "jsc_admin") list.push("triage");
-  if (role === "jsc_admin" && AdminPage) list.push("admin");
+  if (role === "jsc_admin") list.push("admin");
   if (role === "ppsu_crew") return ["tasks", "inbox", "map"];
   return list;
 }
@@ -145,7 +143,7 @@ export function App() {
       case "validation": content = <ValidationQueue user={user} />; break;
       case "triage": content = <TriageDesk user={user} />; break;
       case "admin":
-        content = AdminPage && user.role === "jsc_admin"
+        content = user.role === "jsc_admin"
           ? <Suspense fallback={<p role="status">{t("loading")}</p>}><AdminPage section={route.screen === "admin" ? route.section : null} /></Suspense>
           : <p className="error" role="alert">{t("nav.forbidden")}</p>;
         break;

@@ -80,8 +80,8 @@ const id = {
     list: "Daftar laporan di peta ({{count}})",
   },
   dup: {
-    title: "Duplikat", candidates: "Kemungkinan duplikat", none: "Tidak ada laporan serupa di sekitar.", likely: "Sangat mirip",
-    similarity: "Kemiripan {{value}}%", distance: "{{value}} m", mark: "Tandai duplikat dari {{ticket}}",
+    title: "Duplikat", candidates: "Kemungkinan duplikat", none: "Tidak ada laporan serupa di sekitar.", likely: "Kemungkinan besar sama",
+    similarity: "Kemiripan teks {{value}}%", distance: "{{value}} m", mark: "Tandai duplikat dari {{ticket}}",
     confirm: "{{ticket}} akan ditutup sebagai duplikat dari {{original}}; pelapornya menjadi pendukung laporan asli.", confirmButton: "Ya, tandai duplikat",
     marked: "Ditandai sebagai duplikat dari {{ticket}}.", isDuplicateOf: "Laporan ini duplikat dari", linked: "Duplikat yang ditautkan", indirect: "tidak langsung",
   },
@@ -178,8 +178,8 @@ const en: typeof id & Tree = {
     list: "Reports on the map ({{count}})",
   },
   dup: {
-    title: "Duplicates", candidates: "Possible duplicates", none: "No similar reports nearby.", likely: "Very similar",
-    similarity: "Similarity {{value}}%", distance: "{{value}} m", mark: "Mark as duplicate of {{ticket}}",
+    title: "Duplicates", candidates: "Possible duplicates", none: "No similar reports nearby.", likely: "Likely the same",
+    similarity: "Text similarity {{value}}%", distance: "{{value}} m", mark: "Mark as duplicate of {{ticket}}",
     confirm: "{{ticket}} will be closed as a duplicate of {{original}}; its reporter becomes a supporter of the original.", confirmButton: "Yes, mark duplicate",
     marked: "Marked as a duplicate of {{ticket}}.", isDuplicateOf: "This report duplicates", linked: "Linked duplicates", indirect: "indirect",
   },

@@ -1,5 +1,6 @@
 /**
- * The public reports on a map: a clustered GeoJSON source (MapLibre) coloured red/yellow/green/grey,
+ * The public reports on a map: a clustered GeoJSON source (MapLibre) coloured red/yellow/green/grey (a cluster takes
+ * the colour of its most urgent report),
  * over the tiles of /api/v1/config when set, else the shipped kelurahan polygons. A point opens a
  * popup with its ticket, label and a link; a cluster zooms in. Loaded on demand (MapLibre is large).
  */
@@ -63,6 +64,12 @@ function style(cfg: MapConfig): StyleSpecification {
     cluster: true,
     clusterRadius: 40,
     clusterMaxZoom: 15,
+    // how many red and yellow reports each cluster holds: it takes the colour of its most urgent report
+    clusterProperties: {
+      red: ["+", ["case", ["==", ["get", "colour"], "red"], 1, 0]],
+      yellow: ["+", ["case", ["==", ["get", "colour"], "yellow"], 1, 0]],
+      green: ["+", ["case", ["==", ["get", "colour"], "green"], 1, 0]],
+    },
   };
   layers.push(
     {
@@ -71,8 +78,8 @@ function style(cfg: MapConfig): StyleSpecification {
       source: "reports",
       filter: ["has", "point_count"],
       paint: {
-        "circle-color": "#0b5394",
-        "circle-opacity": 0.85,
+        "circle-color": ["case", [">", ["get", "red"], 0], "#c62828", [">", ["get", "yellow"], 0], "#f9d44a", [">", ["get", "green"], 0], "#2e7d32", "#616161"],
+        "circle-opacity": 0.9,
         "circle-radius": ["step", ["get", "point_count"], 14, 10, 18, 50, 24],
         "circle-stroke-color": "#ffffff",
         "circle-stroke-width": 2,
@@ -102,7 +109,9 @@ function clusterLabels(m: MapLibreMap, shown: Map<string, Marker>) {
     seen.add(key);
     if (!shown.has(key)) {
       const el = document.createElement("span");
-      el.className = "cluster-count";
+      // dark figures on a yellow cluster, light ones on the others
+      const yellow = Number(f.properties?.red ?? 0) === 0 && Number(f.properties?.yellow ?? 0) > 0;
+      el.className = yellow ? "cluster-count on-yellow" : "cluster-count";
       el.textContent = count;
       el.setAttribute("aria-hidden", "true");
       shown.set(key, new Marker({ element: el }).setLngLat(at).addTo(m));
