@@ -320,7 +320,7 @@ describe("the officer workspace's queues in Chromium", () => {
     await page.getByTestId("report-page").waitFor();
     const candidate = page.locator(`[data-testid=dup-candidate][data-ticket="${original}"]`);
     await candidate.waitFor();
-    expect(await candidate.textContent()).toMatch(/Kemiripan \d+%/);
+    expect(await candidate.textContent()).toMatch(/Kemiripan teks \d+%/);
     expect(await candidate.textContent()).toMatch(/\d+ m/);
     await candidate.getByTestId("dup-mark").click();
     await candidate.getByTestId("dup-confirm").click();
