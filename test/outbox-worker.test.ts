@@ -50,8 +50,10 @@ describe("transactional outbox, delivered by the job queue after commit", () => 
     });
     expect(outbox).toEqual([{ kind: "citizen_message", status: "sent", attempts: 1 }]);
     const sudin = await app.officer("agency_officer", "dinas-lingkungan-hidup@31.74");
-    const timeline = (await app.get(`/api/v1/reports/${ticket}`, sudin)).json().timeline as Array<{ type: string }>;
-    expect(timeline.map((e) => e.type)).toContain("message_out");
+    // The delivered message is one timeline entry with its delivery status (not also its message_out event).
+    const timeline = (await app.get(`/api/v1/reports/${ticket}`, sudin)).json().timeline as Array<{ type: string; status?: string; template?: string }>;
+    expect(timeline.filter((e) => e.type === "outbound_message" || e.type === "message_out").map((e) => [e.type, e.template, e.status]))
+      .toEqual([["outbound_message", "received", "sent"]]);
     // Nothing is sent twice even if the relay runs again.
     expect(await drainOutbox(app.running.ctx, new Map([["portal", portal]]))).toBe(0);
     expect(portal.sent).toHaveLength(1);
