@@ -104,6 +104,7 @@ export async function boot(
       connectors,
       publicBaseUrl: config.publicBaseUrl,
       mapTiles: config.mapTiles,
+      open311ApiKeys: config.env.OPEN311_API_KEYS,
       health: async () => {
         return { database: db.embedded ? "pglite" : "postgresql", migrations: await appliedMigrations(db.pool) };
       },

@@ -257,6 +257,9 @@ export interface ListInput {
   /** a kelurahan code or a prefix of whole segments */
   kelurahan?: string;
   q?: string;
+  redReason?: "waiting" | "reopened" | "coordination" | "disposition" | "triage";
+  createdAfter?: string;
+  createdBefore?: string;
   cursor?: string;
   limit?: number;
 }
@@ -275,6 +278,9 @@ function listFilter(actor: Actor, ref: Reference, input: ListInput, limit: numbe
     assigneeUserId: input.assignee === "me" ? actor.userId : input.assignee,
     kelurahan: input.kelurahan,
     q: input.q,
+    redReason: input.redReason,
+    createdAfter: input.createdAfter ? new Date(input.createdAfter) : undefined,
+    createdBefore: input.createdBefore ? new Date(input.createdBefore) : undefined,
     scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId },
     cursor: input.cursor ? decodeCursor(input.cursor) : undefined,
     limit,

@@ -76,6 +76,11 @@ export const inboxFilterFields = {
   /** a kelurahan code or a prefix of whole segments: 31.71, 31.71.01, 31.71.01.1001 */
   kelurahan: z.string().regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, "a Kemendagri code or prefix such as 31.71.01 or 31.71.01.1001").optional(),
   q: z.string().max(200).optional(),
+  /** which kind of red (monitoring links): waiting, reopened, coordination, disposition, triage */
+  redReason: z.enum(["waiting", "reopened", "coordination", "disposition", "triage"]).optional(),
+  /** created at or after / strictly before an instant (ISO 8601 with offset) */
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
 };
 
 export const listQuerySchema = z

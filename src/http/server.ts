@@ -8,16 +8,20 @@ import type { AppContext } from "../app/context.ts";
 import { DomainError } from "../domain/errors.ts";
 import { errorBody, installErrorHandler } from "./errors.ts";
 import { duplicateRoutes } from "./routes/duplicates.routes.ts";
+import { exportRoutes } from "./routes/exports.routes.ts";
 import { geoRoutes } from "./routes/geo.routes.ts";
 import { adminRoutes, referenceRoutes } from "./routes/admin.routes.ts";
 import { authRoutes, reportRoutes } from "./routes/officer.routes.ts";
 import { publicRoutes } from "./routes/public.routes.ts";
 import { publicListRoutes } from "./routes/public-list.routes.ts";
+import { statsRoutes } from "./routes/stats.routes.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.ts";
 import { suggestRoutes } from "./routes/suggest.routes.ts";
 import { webRoutes } from "./routes/web.routes.ts";
 import { webhookRoutes } from "./routes/webhooks.routes.ts";
 import { workspaceRoutes } from "./routes/workspace.routes.ts";
+import { open311Routes } from "./routes/open311.routes.ts";
+import { parseEnvKeys } from "../app/open311.ts";
 import type { ConnectorRegistry } from "../app/inbound.ts";
 import type { MapTiles } from "../config.ts";
 
@@ -31,6 +35,8 @@ export interface ServerOptions {
   publicBaseUrl: string;
   /** raster tiles for the officers' map (MAP_TILE_URL): in /api/v1/config and admitted by the pages' CSP */
   mapTiles?: MapTiles | null;
+  /** OPEN311_API_KEYS: comma-separated keys accepted for Open311 POST */
+  open311ApiKeys?: string;
 }
 
 /** Builds the HTTP server: validate -> authorize -> call a use case -> present, with one error handler. */
@@ -104,8 +110,11 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   await app.register(duplicateRoutes(ctx));
   await app.register(suggestRoutes(ctx));
   await app.register(geoRoutes(ctx));
+  await app.register(statsRoutes(ctx));
   await app.register(adminRoutes(ctx));
+  await app.register(exportRoutes(ctx));
   await app.register(webhookRoutes(ctx, opts.connectors, opts.publicBaseUrl));
+  await app.register(open311Routes(ctx, { envKeys: parseEnvKeys(opts.open311ApiKeys) }));
   await app.register(webRoutes({ extraImageSources: opts.mapTiles ? [opts.mapTiles.cspSource] : [] }));
   return app;
 }

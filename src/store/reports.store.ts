@@ -280,14 +280,19 @@ export interface ReportListFilter {
   /** a kelurahan code or a prefix of whole segments ("31.71", "31.71.01") */
   kelurahan?: string;
   q?: string;
+  /** which kind of red (the red_reason column kept by migration 014) */
+  redReason?: string;
+  /** created_at >= createdAfter and < createdBefore */
+  createdAfter?: Date;
+  createdBefore?: Date;
   /** scope: null = all */
   scope: { unitIds: string[]; regionPrefix: string | null; assigneeUserId?: string } | null;
   cursor?: { createdAt: Date; id: string };
   limit: number;
 }
 
-/** The where clause of the inbox's filters and the caller's read scope; `p` binds a value. */
-function listWhere(f: Omit<ReportListFilter, "limit">, p: (v: unknown) => string): string[] {
+/** The where clause of the inbox's filters and the caller's read scope; `p` binds a value (also the CSV export's). */
+export function listWhere(f: Omit<ReportListFilter, "limit">, p: (v: unknown) => string): string[] {
   const where: string[] = [];
   if (f.scope) {
     const parts: string[] = [];
@@ -323,6 +328,9 @@ function listWhere(f: Omit<ReportListFilter, "limit">, p: (v: unknown) => string
     const like = p(`%${f.q.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
     where.push(`(ticket ilike ${like} or description ilike ${like} or address ilike ${like})`);
   }
+  if (f.redReason) where.push(`red_reason = ${p(f.redReason)}`);
+  if (f.createdAfter) where.push(`created_at >= ${p(f.createdAfter)}`);
+  if (f.createdBefore) where.push(`created_at < ${p(f.createdBefore)}`);
   if (f.cursor) where.push(`(created_at, id) < (${p(f.cursor.createdAt)}, ${p(f.cursor.id)}::uuid)`);
   return where;
 }

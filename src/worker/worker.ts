@@ -5,17 +5,21 @@ import { fetchPendingMedia, type MediaFetchers } from "../app/fetch-media.ts";
 import { processInbound, type ConnectorRegistry } from "../app/inbound.ts";
 import type { SenderRegistry } from "../app/outbound.ts";
 import { sweepSla } from "../app/sla-sweep.ts";
+import { compactStatistics } from "../app/stats.ts";
 import { startQueue } from "../store/queue.ts";
 
 export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Scheduled jobs in the database queue (graphile-worker): the SLA sweep every five minutes. */
+/** Scheduled jobs in the database queue (graphile-worker): the SLA sweep every five minutes, the statistics' fold every minute. */
 export function taskList(ctx: AppContext): TaskList {
   return {
     sla_sweep: async () => {
       await sweepSla(ctx);
+    },
+    stats_compact: async () => {
+      await compactStatistics(ctx);
     },
   };
 }
@@ -64,7 +68,7 @@ export async function startWorker(
     embedded: db.embedded,
     concurrency,
     taskList: taskList(ctx),
-    crontab: "*/5 * * * * sla_sweep ?max=1&id=sla_sweep",
+    crontab: "*/5 * * * * sla_sweep ?max=1&id=sla_sweep\n* * * * * stats_compact ?max=1&id=stats_compact",
   });
   // The outbox relay sends what must leave; the inbound job turns stored webhooks into reports.
   const relay = startPoller("relay", async () => ({ handled: await drainOutbox(ctx, senders, 50), batch: 50 }));
