@@ -6,6 +6,7 @@ import { ReportPage } from "./ReportPage.tsx";
 import { TaskList } from "./TaskList.tsx";
 import { ValidationQueue } from "./ValidationQueue.tsx";
 import { TriageDesk } from "./TriageDesk.tsx";
+import "./dashboard/i18n-dashboard.ts";
 
 const BASE = "/officer/";
 const USER_KEY = "aspirasi.user";
@@ -15,7 +16,12 @@ const MapPage = lazy(() => import("./MapPage.tsx").then((m) => ({ default: m.Map
 // The administration screens (jsc_admin only) load on demand.
 const AdminPage = lazy(() => import("./admin/AdminPage.tsx").then((m) => ({ default: m.AdminPage })));
 
-export type Screen = "inbox" | "map" | "tasks" | "validation" | "triage" | "admin";
+// The dashboard screens (Dasbor, Peringkat, Ringkasan) load on demand; their strings are registered up front for the menu.
+const Dashboard = lazy(() => import("./dashboard/Dashboard.tsx").then((m) => ({ default: m.Dashboard })));
+const Rankings = lazy(() => import("./dashboard/Rankings.tsx").then((m) => ({ default: m.Rankings })));
+const Summary = lazy(() => import("./dashboard/Summary.tsx").then((m) => ({ default: m.Summary })));
+
+export type Screen = "inbox" | "map" | "tasks" | "validation" | "triage" | "admin" | "dashboard" | "rankings" | "summary";
 
 export type Route =
   | { screen: "home" }
@@ -29,6 +35,9 @@ const PATHS: Record<Exclude<Screen, "admin">, string> = {
   tasks: "/officer/tugas",
   validation: "/officer/validasi",
   triage: "/officer/triase",
+  dashboard: "/officer/dasbor",
+  rankings: "/officer/peringkat",
+  summary: "/officer/ringkasan",
 };
 
 export function pathOf(screen: Screen): string {
@@ -57,11 +66,14 @@ export function screensFor(role: string): Screen[] {
   if (role === "jsc_admin") list.push("triage");
   if (role === "jsc_admin") list.push("admin");
   if (role === "ppsu_crew") return ["tasks", "inbox", "map"];
+  if (role === "executive") return ["dashboard", "rankings", "summary", "inbox", "map"];
+  list.push("dashboard", "rankings");
+  if (role === "jsc_admin" || role === "supervisor") list.push("summary"); // the summary is for executives, supervisors and the triage desk
   return list;
 }
 
 function homeOf(role: string): Screen {
-  return role === "ppsu_crew" ? "tasks" : "inbox";
+  return role === "ppsu_crew" ? "tasks" : role === "executive" ? "dashboard" : "inbox";
 }
 
 export function App() {
@@ -142,6 +154,9 @@ export function App() {
       case "tasks": content = <TaskList user={user} />; break;
       case "validation": content = <ValidationQueue user={user} />; break;
       case "triage": content = <TriageDesk user={user} />; break;
+      case "dashboard": content = <Suspense fallback={<p role="status">{t("loading")}</p>}><Dashboard user={user} /></Suspense>; break;
+      case "rankings": content = <Suspense fallback={<p role="status">{t("loading")}</p>}><Rankings /></Suspense>; break;
+      case "summary": content = <Suspense fallback={<p role="status">{t("loading")}</p>}><Summary /></Suspense>; break;
       case "admin":
         content = user.role === "jsc_admin"
           ? <Suspense fallback={<p role="status">{t("loading")}</p>}><AdminPage section={route.screen === "admin" ? route.section : null} /></Suspense>

@@ -9,6 +9,8 @@ const CHANNELS = ["portal", "sms", "whatsapp", "facebook", "twitter", "email", "
 export interface Filters {
   state: string; colour: string; channel: string; category: string; unit: string; overdue: boolean; q: string;
   reopened: boolean; assignee: string; kelurahan: string;
+  /** from the dashboard's links: why a report is red, and a creation window (ageing buckets) */
+  redReason?: string; createdAfter?: string; createdBefore?: string;
 }
 export const EMPTY: Filters = { state: "", colour: "", channel: "", category: "", unit: "", overdue: false, q: "", reopened: false, assignee: "", kelurahan: "" };
 
@@ -25,6 +27,7 @@ export function filterEntries(f: Filters): Record<string, string> {
   if (f.reopened) out.reopened = "true";
   if (f.assignee) out.assignee = f.assignee;
   if (f.kelurahan.trim()) out.kelurahan = f.kelurahan.trim();
+  for (const k of ["redReason", "createdAfter", "createdBefore"] as const) if (f[k]) out[k] = f[k];
   return out;
 }
 
@@ -37,6 +40,7 @@ export function filtersFrom(source: URLSearchParams | Record<string, unknown>): 
     state: get("state"), colour: get("colour"), channel: get("channel"), category: get("category"), unit: get("unit"),
     overdue: get("overdue") === "true", q: get("q"), reopened: get("reopened") === "true", assignee: get("assignee") === "me" ? "me" : "",
     kelurahan: get("kelurahan"),
+    ...Object.fromEntries((["redReason", "createdAfter", "createdBefore"] as const).filter((k) => get(k)).map((k) => [k, get(k)])),
   };
 }
 
@@ -175,6 +179,7 @@ export function Inbox({ user, scope }: { user: User; scope?: Scope | null }) {
         ))}
         <a className="chip link" href={`/officer/peta${currentQuery ? `?${currentQuery}` : ""}`} data-testid="inbox-to-map"
           onClick={(e) => { e.preventDefault(); navigate(`/officer/peta${currentQuery ? `?${currentQuery}` : ""}`); }}>{t("inbox.onMap")}</a>
+        <a className="chip link" href={`/api/v1/reports.csv${currentQuery ? `?${currentQuery}` : ""}`} data-testid="inbox-csv" download>{t("inbox.csv")}</a>
       </div>
       <button type="button" className="secondary filter-toggle" aria-expanded={showFilters} aria-controls="inbox-filters" data-testid="filter-toggle" onClick={() => setShowFilters((v) => !v)}>
         {t("inbox.filters")}{Object.keys(filterEntries(filters)).length ? ` (${Object.keys(filterEntries(filters)).length})` : ""}
