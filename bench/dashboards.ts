@@ -17,13 +17,13 @@
  * when a case misses the target or is missing).
  */
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { seedDemo } from "../scripts/seed-demo.ts";
 import { SERVER_URL, databaseUrl, describeMachine, fmt, isMain, positive, startChild, stopChild, waitForHealth, writeSection, type Child } from "./run.ts";
+import { agent, ensureOfficer, login, quantile, request, type Session } from "./api-client.ts";
 
 const env = process.env;
 const DB_NAME = env.BENCH_DASHBOARDS_DB ?? "aspirasi_bench_dashboards";
@@ -40,49 +40,11 @@ const OFFICER_PASSWORD = "bench-officer-password";
 const SECTION_START = "<!-- bench:dashboards -->";
 const SECTION_END = "<!-- /bench:dashboards -->";
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-interface Reply { status: number; body: string; headers: http.IncomingHttpHeaders }
-
-function request(base: string, method: string, urlPath: string, opts: { cookie?: string; csrf?: string; json?: unknown } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
-    const headers: Record<string, string> = {};
-    if (opts.cookie) headers.cookie = opts.cookie;
-    if (opts.csrf) headers["x-csrf-token"] = opts.csrf;
-    if (body) headers["content-type"] = "application/json";
-    const req = http.request(new URL(urlPath, base), { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-interface Session { cookie: string; csrf: string }
-
-async function login(base: string, email: string, password: string): Promise<Session> {
-  const res = await request(base, "POST", "/api/v1/auth/login", { json: { email, password } });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.body}`);
-  const cookies = ([] as string[]).concat(res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]!);
-  return { cookie: cookies.join("; "), csrf: (JSON.parse(res.body) as { csrfToken: string }).csrfToken };
-}
-
-async function ensureOfficer(base: string, admin: Session, email: string, role: string, unitId: string): Promise<void> {
-  const res = await request(base, "POST", "/api/v1/users", { ...admin, json: { email, name: email.split("@")[0], password: OFFICER_PASSWORD, role, unitId } });
-  if (res.status >= 300 && res.status !== 409 && !/exist|taken|already|duplicate/i.test(res.body)) throw new Error(`create ${email}: ${res.status} ${res.body}`);
-}
-
 interface Case { name: string; who: string; path: string; session: Session | null }
 type Outcome =
   | { kind: "timed"; p50: number; p99: number; max: number; bytes: number; n: number }
   | { kind: "missing" }
   | { kind: "error"; status: number; body: string };
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 async function time(base: string, c: Case): Promise<Outcome> {
   const get = () => request(base, "GET", c.path, c.session ? { cookie: c.session.cookie } : {});
@@ -149,7 +111,7 @@ export async function runDashboardsBench(): Promise<string> {
       `select u.id as unit, u.region_code as code, count(*) as n from reports r join units u on u.kind = 'kelurahan' and u.region_code = r.kelurahan_code
        group by 1, 2 order by 3 desc limit 1`)).rows[0]!;
     const adminSession = await login(base, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await ensureOfficer(base, adminSession, "lurah.dash@aspirasi.local", "kelurahan_officer", kel.unit);
+    await ensureOfficer(base, adminSession, { email: "lurah.dash@aspirasi.local", role: "kelurahan_officer", unitId: kel.unit, password: OFFICER_PASSWORD });
     const lurah = await login(base, "lurah.dash@aspirasi.local", OFFICER_PASSWORD);
 
     const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);

@@ -20,12 +20,13 @@
  * when a case misses the target).
  */
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { SERVER_URL, databaseUrl, describeMachine, fmt, isMain, positive, startChild, stopChild, waitForHealth, writeSection, type Child } from "./run.ts";
+import { PLACES, VOCABULARY } from "./demo-vocabulary.ts";
+import { agent, ensureOfficer, login, quantile, request, type Session } from "./api-client.ts";
 
 const env = process.env;
 const DB_NAME = "aspirasi_bench_inbox";
@@ -40,35 +41,6 @@ const OFFICER_PASSWORD = "bench-officer-password";
 const SECTION_START = "<!-- bench:inbox -->";
 const SECTION_END = "<!-- /bench:inbox -->";
 
-/** Per category: complaints with a {place}; the words the q filter is measured with come from here. */
-const VOCABULARY: Record<string, string[]> = {
-  jalan_rusak: ["jalan berlubang besar di {place}", "aspal rusak dan bergelombang di {place}"],
-  trotoar_rusak: ["trotoar rusak dan amblas di {place}"],
-  lampu_jalan: ["lampu jalan mati sudah seminggu di {place}", "penerangan jalan padam di {place}"],
-  saluran_banjir: ["saluran air mampet sehingga banjir di {place}", "genangan banjir setiap hujan di {place}"],
-  sampah: ["tumpukan sampah tidak diangkut di {place}", "sampah menumpuk dan bau di {place}"],
-  pencemaran: ["asap pabrik mencemari udara di {place}"],
-  pohon: ["pohon tumbang menutup jalan di {place}", "dahan pohon rawan patah di {place}"],
-  taman: ["taman kotor dan tidak terawat di {place}"],
-  parkir_liar: ["parkir liar memakan badan jalan di {place}"],
-  rambu_lalu_lintas: ["rambu lalu lintas roboh di {place}"],
-  transportasi_umum: ["halte bus rusak di {place}"],
-  pkl: ["pedagang kaki lima berjualan di trotoar {place}"],
-  ketertiban_umum: ["pengamen dan pak ogah mengganggu di {place}"],
-  bangunan: ["bangunan liar tanpa izin di {place}"],
-  kebakaran: ["hidran kebakaran rusak di {place}"],
-  kesehatan: ["puskesmas menolak pasien di {place}"],
-  pendidikan: ["sekolah memungut biaya tambahan di {place}"],
-  adminduk: ["pengurusan KTP lambat di kelurahan {place}"],
-  sosial: ["warga terlantar membutuhkan bantuan sosial di {place}"],
-  air_bersih: ["air PAM tidak mengalir di {place}"],
-  listrik: ["kabel listrik menjuntai di {place}"],
-  fasilitas_kelurahan: ["toilet umum kelurahan rusak di {place}"],
-  lainnya: ["mohon perhatian petugas untuk masalah di {place}"],
-};
-const PLACES = ["Jl. Kebon Jeruk Raya", "Jl. Daan Mogot", "Jl. Gunung Sahari", "Jl. Pramuka", "Jl. Tebet Raya", "Gang Melati",
-  "Jl. Cempaka Putih", "Jl. Ciledug Raya", "Jl. Bekasi Raya", "Jl. Pluit Karang", "Jl. Raya Bogor", "Jl. Kemang Raya",
-  "dekat pasar", "depan sekolah", "samping masjid", "RT 05 RW 03", "dekat stasiun", "Jl. Matraman"];
 
 /**
  * One statement: every report of the bench. $1 reports, $2 categories, $3 templates per category (jsonb), $4 places.
@@ -155,52 +127,10 @@ async function seed(db: pg.Client): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP on one keep-alive connection
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-interface Reply { status: number; body: string; headers: http.IncomingHttpHeaders }
-
-function request(base: string, method: string, urlPath: string, opts: { cookie?: string; csrf?: string; json?: unknown } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(urlPath, base);
-    const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
-    const headers: Record<string, string> = {};
-    if (opts.cookie) headers.cookie = opts.cookie;
-    if (opts.csrf) headers["x-csrf-token"] = opts.csrf;
-    if (body) headers["content-type"] = "application/json";
-    const req = http.request(url, { method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-interface Session { cookie: string; csrf: string }
-
-async function login(base: string, email: string, password: string): Promise<Session> {
-  const res = await request(base, "POST", "/api/v1/auth/login", { json: { email, password } });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.body}`);
-  const cookies = ([] as string[]).concat(res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]!);
-  return { cookie: cookies.join("; "), csrf: (JSON.parse(res.body) as { csrfToken: string }).csrfToken };
-}
-
-async function ensureOfficer(base: string, admin: Session, email: string, role: string, unitId: string): Promise<void> {
-  const res = await request(base, "POST", "/api/v1/users", { ...admin, json: { email, name: email.split("@")[0], password: OFFICER_PASSWORD, role, unitId } });
-  if (res.status >= 300 && res.status !== 409) {
-    // already there from an earlier run: fine when it exists (the API answers 4xx on a taken e-mail)
-    if (!/exist|taken|already|duplicate/i.test(res.body)) throw new Error(`create ${email}: ${res.status} ${res.body}`);
-  }
-}
+// Timing the cases (HTTP on one keep-alive connection: ./api-client.ts)
 
 interface Case { name: string; who: string; path: string; session: Session | null }
 interface Timing { p50: number; p99: number; mean: number; max: number; n: number; items: number }
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 async function time(base: string, c: Case): Promise<Timing> {
   let items = 0;
@@ -279,8 +209,8 @@ export async function runInboxBench(): Promise<string> {
     const kelCode = (await db.query<{ code: string }>("select region_code as code from units where id = $1", [kel.unit])).rows[0]!.code;
 
     const adminSession = await login(base, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await ensureOfficer(base, adminSession, "lurah.bench@aspirasi.local", "kelurahan_officer", kel.unit);
-    await ensureOfficer(base, adminSession, "agency.bench@aspirasi.local", "agency_officer", sub.unit);
+    await ensureOfficer(base, adminSession, { email: "lurah.bench@aspirasi.local", role: "kelurahan_officer", unitId: kel.unit, password: OFFICER_PASSWORD });
+    await ensureOfficer(base, adminSession, { email: "agency.bench@aspirasi.local", role: "agency_officer", unitId: sub.unit, password: OFFICER_PASSWORD });
     const lurah = await login(base, "lurah.bench@aspirasi.local", OFFICER_PASSWORD);
     const agency = await login(base, "agency.bench@aspirasi.local", OFFICER_PASSWORD);
     const anyTicket = (await db.query<{ ticket: string }>("select ticket from reports where ticket like 'INB-%' order by created_at desc limit 1 offset 500")).rows[0]!.ticket;
