@@ -1,33 +1,22 @@
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
+import { startMailbox as startLocalMailbox, type Mailbox } from "./mailbox.ts";
 import { acceptRawPayload } from "../src/app/inbound.ts";
 import { EmailConnector } from "../src/channels/email/email.connector.ts";
 import { startTestApp, type TestApp, waitFor } from "./harness.ts";
 
 const OURS = "pengaduan@jakarta.go.id";
 let app: TestApp | undefined;
-let smtp: SMTPServer | undefined;
+let mailbox: Mailbox | undefined;
 afterEach(async () => {
   await app?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  app = smtp = undefined;
+  await mailbox?.close();
+  app = mailbox = undefined;
 });
 
-/** The citizens' mail provider: a local SMTP server that keeps what we send. */
-async function startMailbox(): Promise<{ port: number; mails: ParsedMail[] }> {
-  const mails: ParsedMail[] = [];
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream).then((m) => (mails.push(m), done()), done);
-    },
-  });
-  await new Promise<void>((resolve) => smtp!.listen(0, "127.0.0.1", resolve));
-  return { port: (smtp.server.address() as AddressInfo).port, mails };
+/** A local mailbox, closed after each test. */
+async function startMailbox(): Promise<Mailbox> {
+  mailbox = await startLocalMailbox();
+  return mailbox;
 }
 
 const mail = (id: string, subject: string, body: string, extra: string[] = []) => Buffer.from([

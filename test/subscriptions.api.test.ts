@@ -1,7 +1,6 @@
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { afterEach, describe, expect, it } from "vitest";
+import { startMailbox as startLocalMailbox, type Mailbox } from "./mailbox.ts";
 import { queueSubscriberUpdates } from "../src/app/subscriptions.ts";
 import { PLACES, startTestApp, type TestApp, waitFor } from "./harness.ts";
 
@@ -9,26 +8,17 @@ const BASE = "https://aspirasi.example";
 const REPORTER = { name: "Bambang Haryadi", phone: "081355566677" };
 
 let app: TestApp | undefined;
-let smtp: SMTPServer | undefined;
+let mailbox: Mailbox | undefined;
 afterEach(async () => {
   await app?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  app = smtp = undefined;
+  await mailbox?.close();
+  app = mailbox = undefined;
 });
 
-/** The subscriber's mail provider: a local SMTP server that keeps what we send. */
-async function startMailbox(): Promise<{ port: number; mails: ParsedMail[] }> {
-  const mails: ParsedMail[] = [];
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream).then((m) => (mails.push(m), done()), done);
-    },
-  });
-  await new Promise<void>((resolve) => smtp!.listen(0, "127.0.0.1", resolve));
-  return { port: (smtp.server.address() as AddressInfo).port, mails };
+/** A local mailbox, closed after each test. */
+async function startMailbox(): Promise<Mailbox> {
+  mailbox = await startLocalMailbox();
+  return mailbox;
 }
 
 async function submit(a: TestApp, description = "Jalan berlubang di depan halte Monas, membahayakan pengendara motor."): Promise<string> {

@@ -10,7 +10,7 @@
  */
 import { canSeeReport, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
-import { scrubPublicText } from "../domain/projection.ts";
+import { publicCoordinate, scrubPublicText } from "../domain/projection.ts";
 import { decide } from "../domain/report-lifecycle.ts";
 import { STATE_COLOUR, STATE_LABEL, type Language, type Report } from "../domain/report.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
@@ -78,7 +78,7 @@ function publicCandidate(ref: Reference, c: CandidateRow, language: Language) {
     colour: STATE_COLOUR[c.state],
     category: categoryRef(ref, c.categoryCode, language),
     kelurahan: kelurahanRef(ref, c.kelurahanCode),
-    location: c.lat !== null && c.lon !== null ? { lat: round(c.lat, 3), lon: round(c.lon, 3) } : null,
+    location: c.lat !== null && c.lon !== null ? { lat: publicCoordinate(c.lat), lon: publicCoordinate(c.lon) } : null,
     distanceM: c.distanceM === null ? null : Math.round(c.distanceM / PUBLIC_DISTANCE_STEP_M) * PUBLIC_DISTANCE_STEP_M,
     excerpt: excerpt(c.description, language),
     createdAt: c.createdAt.toISOString(),

@@ -1,9 +1,9 @@
 import { DomainError } from "../domain/errors.ts";
+import { publicCoordinate } from "../domain/projection.ts";
 import { STATE_COLOUR, type ReportState } from "../domain/report.ts";
 import { CSV_BOM, csvRow, jakartaDate } from "../domain/summary.ts";
 import { openDataBatch, type KeysetCursor, type OpenDataFilter, type OpenDataRow } from "../store/exports.store.ts";
 import type { AppContext } from "./context.ts";
-import { roundCoordinate } from "./public-reports.ts";
 import type { Reference } from "./reference-cache.ts";
 import { EXPORT_BATCH } from "./exports.ts";
 
@@ -69,8 +69,8 @@ function record(ref: Reference, r: OpenDataRow) {
     closed_at: iso(r.closed_at),
     close_reason: r.close_reason,
     channel: r.channel,
-    lat: roundCoordinate(r.lat),
-    lon: roundCoordinate(r.lon),
+    lat: publicCoordinate(r.lat),
+    lon: publicCoordinate(r.lon),
     support_count: r.support_count,
     reopen_count: r.reopen_count,
   };

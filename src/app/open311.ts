@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { open311Updates, parseOpen311Date, serviceOf, type Open311Service } from "../domain/open311.ts";
-import { projectForOpen311, scrubPublicText } from "../domain/projection.ts";
+import { projectForOpen311, publicCoordinate, scrubPublicText } from "../domain/projection.ts";
 import type { Category, Language, Report } from "../domain/report.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import {
@@ -26,7 +26,6 @@ import {
 import { findReportById, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import type { Reference } from "./reference-cache.ts";
-import { roundCoordinate } from "./public-reports.ts";
 import { submitReport } from "./submit-report.ts";
 
 const DAY_MS = 86_400_000;
@@ -204,8 +203,8 @@ async function present(ctx: AppContext, ref: Reference, report: Report, photoId:
     expected_datetime: p.status === "open" && report.resolutionDueAt ? report.resolutionDueAt.toISOString() : null,
     address: scrubPublicText(report.address, language),
     // About 100 m, as on the public map: the place, not the reporter's doorstep.
-    lat: roundCoordinate(report.lat),
-    long: roundCoordinate(report.lon),
+    lat: publicCoordinate(report.lat),
+    long: publicCoordinate(report.lon),
     media_url: photoUrl(ctx, photoId),
   };
 }

@@ -1,5 +1,5 @@
 import { DomainError } from "../domain/errors.ts";
-import { scrubPublicText } from "../domain/projection.ts";
+import { publicCoordinate, scrubPublicText } from "../domain/projection.ts";
 import { COLOUR_STATES, STATE_COLOUR, STATE_LABEL, type Colour, type Language, type ReportKind, type ReportState } from "../domain/report.ts";
 import { listPublicReports, type PublicListFilter, type PublicReportRow } from "../store/public-reports.store.ts";
 import type { AppContext } from "./context.ts";
@@ -37,9 +37,6 @@ export function publicSummary(description: string): string {
   const chars = Array.from(scrubbed);
   return chars.length > SUMMARY_MAX ? chars.slice(0, SUMMARY_MAX - 1).join("").trimEnd() + "…" : scrubbed;
 }
-
-/** About 100 m: the place, not the reporter's doorstep. */
-export const roundCoordinate = (v: number | null): number | null => (v === null ? null : Math.round(v * 1000) / 1000);
 
 function checkCategory(ref: Reference, code: string | undefined): void {
   if (code && !ref.categories.has(code)) throw new DomainError("VALIDATION_FAILED", `unknown category ${code}`);
@@ -97,8 +94,8 @@ function presentItem(ref: Reference, r: PublicReportRow, language: Language) {
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     supportCount: r.supportCount,
-    lat: roundCoordinate(r.lat),
-    lon: roundCoordinate(r.lon),
+    lat: publicCoordinate(r.lat),
+    lon: publicCoordinate(r.lon),
   };
 }
 
@@ -122,7 +119,7 @@ export async function mapPublic(ctx: AppContext, input: PublicMapInput, language
       const state = r.state as ReportState;
       return {
         type: "Feature" as const,
-        geometry: { type: "Point" as const, coordinates: [roundCoordinate(r.lon)!, roundCoordinate(r.lat)!] },
+        geometry: { type: "Point" as const, coordinates: [publicCoordinate(r.lon), publicCoordinate(r.lat)] },
         properties: {
           ticket: r.ticket,
           colour: STATE_COLOUR[state],

@@ -1,6 +1,6 @@
 import { canSeeReport, readScope, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
-import { projectForOpen311, projectForPortal, projectForQlue, scrubPublicText } from "../domain/projection.ts";
+import { projectForOpen311, projectForPortal, projectForQlue, publicCoordinate, scrubPublicText } from "../domain/projection.ts";
 import { allowedActions } from "../domain/report-lifecycle.ts";
 import { COLOUR_STATES, STATE_COLOUR, STATE_LABEL, type Colour, type Language, type Report, type ReportEvent, type ReportState } from "../domain/report.ts";
 import { custodySegmentsFromEvents, heldTimeByUnit, slaStatus, workingDaysBetween } from "../domain/sla-clock.ts";
@@ -68,7 +68,7 @@ async function buildPublicReport(ctx: AppContext, ref: Reference, ticket: string
     category: category ? { code: category.code, name: language === "en" ? category.nameEn : category.nameId } : null,
     kelurahan: report.kelurahanCode ? { code: report.kelurahanCode, name: ref.regionNames.get(report.kelurahanCode) ?? report.kelurahanCode } : null,
     // The public sees the place to about 100 m, not the reporter's doorstep.
-    location: report.lat !== null && report.lon !== null ? { lat: round(report.lat, 3), lon: round(report.lon, 3) } : null,
+    location: report.lat !== null && report.lon !== null ? { lat: publicCoordinate(report.lat), lon: publicCoordinate(report.lon) } : null,
     holdingUnit: ref.units.get(report.holdingUnitId)?.name ?? null,
     supportCount: report.supportCount,
     reopenCount: report.reopenCount,

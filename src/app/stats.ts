@@ -39,11 +39,6 @@ export interface StatsQuery {
 const OPEN_STATES: ReportState[] = [...COLOUR_STATES.red, ...COLOUR_STATES.yellow];
 const DEFAULT_PERIOD_DAYS = 30;
 
-/** The reference data (the aggregates' delta rows are folded by the worker's stats_compact job, not by reads). */
-async function prepare(ctx: AppContext): Promise<Reference> {
-  return ctx.reference.get();
-}
-
 /**
  * Folds the aggregates' delta rows into one row per key. Writers only append deltas and readers sum them
  * either way, so this only keeps reads short; the worker runs it every minute (a fold of a large history takes
@@ -88,7 +83,7 @@ function link(base: Record<string, string>, extra: Record<string, string>): stri
 }
 
 export async function statsOverview(ctx: AppContext, actor: Actor, q: StatsQuery, language: Language) {
-  const ref = await prepare(ctx);
+  const ref = await ctx.reference.get();
   const f = filterOf(actor, ref, q);
   const range = period(ctx, q);
   const [rows, [flow]] = await Promise.all([currentCounts(ctx.pool, f), flowSums(ctx.pool, f, range, "total")]);
@@ -162,7 +157,7 @@ export async function statsOverview(ctx: AppContext, actor: Actor, q: StatsQuery
 const AREA_LENGTH = { kota: 5, kecamatan: 8, kelurahan: 13 } as const;
 
 export async function statsAreas(ctx: AppContext, actor: Actor, q: StatsQuery & { level: keyof typeof AREA_LENGTH }) {
-  const ref = await prepare(ctx);
+  const ref = await ctx.reference.get();
   const f = filterOf(actor, ref, q);
   const rows = await areaCounts(ctx.pool, f, AREA_LENGTH[q.level]);
   const byCode = new Map<string, { code: string; name: string; red: number; yellow: number; green: number; grey: number; total: number; redBreakdown: Record<RedReason, number> }>();
@@ -205,7 +200,7 @@ function heldSummary(rows: Array<{ unitId: string; bucket: number; segments: num
 }
 
 export async function statsUnits(ctx: AppContext, actor: Actor, q: StatsQuery & { kind: "kelurahan" | "agency" | "sub_office" }) {
-  const ref = await prepare(ctx);
+  const ref = await ctx.reference.get();
   const f = filterOf(actor, ref, q);
   const range = period(ctx, q);
   const units = unitsInScope(actor, ref, [q.kind]).filter((u) => !q.unit || u.id === q.unit);
@@ -271,7 +266,7 @@ function periodKeys(interval: "day" | "week" | "month", from: string, to: string
 const TREND_DEFAULT_DAYS = { day: 30, week: 84, month: 365 } as const;
 
 export async function statsTrend(ctx: AppContext, actor: Actor, q: StatsQuery & { interval: "day" | "week" | "month" }) {
-  const ref = await prepare(ctx);
+  const ref = await ctx.reference.get();
   const f = filterOf(actor, ref, q);
   const range = period(ctx, q, TREND_DEFAULT_DAYS[q.interval]);
   if (q.interval === "day" && Date.parse(range.to) - Date.parse(range.from) > 731 * 86_400_000)
@@ -297,7 +292,7 @@ export async function statsTrend(ctx: AppContext, actor: Actor, q: StatsQuery & 
 }
 
 export async function statsRankings(ctx: AppContext, actor: Actor, q: { kind: "kelurahan" | "agency"; from?: string; to?: string; minVolume?: number }) {
-  const ref = await prepare(ctx);
+  const ref = await ctx.reference.get();
   const range = period(ctx, q);
   const minVolume = q.minVolume ?? DEFAULT_MIN_VOLUME;
   const units = unitsInScope(actor, ref, [q.kind]);

@@ -124,6 +124,13 @@ const PHONE = /(?<![\p{L}\p{N}])(?:\+62|62|0)(?:[\s.-]?\d){7,13}(?!\d)/gu;
 // NIK (KTP number) and other long identifiers: 16 digits.
 const NIK = /(?<!\d)\d{16}(?!\d)/g;
 
+/** A coordinate as the public sees it: 3 decimals, about 100 m (the place, not the reporter's doorstep). */
+export function publicCoordinate(v: number): number;
+export function publicCoordinate(v: number | null): number | null;
+export function publicCoordinate(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 1000) / 1000;
+}
+
 // A social-media handle ("@budi_santoso") that is not part of an e-mail address (those are masked first).
 const HANDLE = /(?<![\p{L}\p{N}_.@])@[A-Za-z0-9_.]{2,30}(?<!\.)/gu;
 

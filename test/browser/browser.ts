@@ -5,7 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const SCREENSHOT_DIR = path.resolve("test-artifacts/screenshots");
 
@@ -29,4 +30,50 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * A page in a fresh context (1280 px, Indonesian unless told, optionally a geolocation): its script errors are
+ * collected in `pageErrors`; server faults, missing app assets or API routes and console errors are logged.
+ */
+export async function watchedPage(
+  browser: Browser,
+  opts: { contexts: BrowserContext[]; pageErrors: string[]; timeoutMs?: number; locale?: string; at?: { lat: number; lon: number } },
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: opts.locale ?? "id-ID",
+    ...(opts.at ? { geolocation: { latitude: opts.at.lat, longitude: opts.at.lon }, permissions: ["geolocation"] } : {}),
+  });
+  opts.contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(opts.timeoutMs ?? 15_000);
+  page.on("pageerror", (err) => opts.pageErrors.push(err.message));
+  page.on("response", (res) => {
+    if (res.status() >= 500 || (res.status() === 404 && /\/officer\/assets\/|\/api\//.test(res.url()))) console.error(`[browser] ${res.status()} ${res.url()}`);
+  });
+  page.on("console", (msg) => {
+    if (msg.type() === "error") console.error(`[browser] ${msg.text()}`);
+  });
+  return page;
+}
+
+/** Signs in on the officer workspace's login form at `url` and waits for the form to go. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId("login-email").fill(email);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await page.getByTestId("login-submit").waitFor({ state: "detached" });
+}
+
+/** Screenshots `<name>-1280` and `<name>-375`, then back to 1280 px; nothing may scroll sideways on the phone. */
+export async function phoneAndDesktopShots(page: Page, name: string): Promise<void> {
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.waitForTimeout(300);
+  await screenshot(page, `${name}-375`);
+  const overflow = (await page.evaluate("document.documentElement.scrollWidth")) as number;
+  expect(overflow, `${name} scrolls sideways at 375 px`).toBeLessThanOrEqual(375);
+  await page.setViewportSize({ width: 1280, height: 900 });
 }

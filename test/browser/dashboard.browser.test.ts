@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLACES, startTestApp, uploadPhoto, type Officer, type TestApp } from "../harness.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { launchBrowser, screenshot, signIn, watchedPage } from "./browser.ts";
 
 const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const GAMBIR = "kel-31.71.01.1001";
@@ -74,25 +74,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "id-ID" });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("response", (res) => {
-    if (res.status() >= 500 || (res.status() === 404 && /\/officer\/assets\/|\/api\//.test(res.url()))) console.error(`[browser] ${res.status()} ${res.url()}`);
-  });
-  return page;
-}
+const newPage = (): Promise<Page> => watchedPage(browser, { contexts, pageErrors, timeoutMs: 20_000 });
 
-async function login(page: Page, officer: Officer): Promise<void> {
-  await page.goto(base + "/officer/");
-  await page.getByTestId("login-email").fill(officer.email);
-  await page.getByTestId("login-password").fill(PASSWORD);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("login-submit").waitFor({ state: "detached" });
-}
+const login = (page: Page, officer: Officer) => signIn(page, base + "/officer/", officer.email, PASSWORD);
 
 const redNumber = async (page: Page, key: string) => (await page.getByTestId(`dash-red-${key}-link`).textContent())?.trim();
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLACES, startTestApp, testJpeg, type Officer, type TestApp } from "../harness.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { launchBrowser, phoneAndDesktopShots, screenshot, signIn, watchedPage } from "./browser.ts";
 
 const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const PORTAL_INDEX = path.resolve("dist/web/portal/index.html");
@@ -44,43 +44,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function newPage(at?: { lat: number; lon: number }): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: "id-ID",
-    ...(at ? { geolocation: { latitude: at.lat, longitude: at.lon }, permissions: ["geolocation"] } : {}),
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("response", (res) => {
-    if (res.status() >= 500 || (res.status() === 404 && res.url().includes("/officer/assets/"))) console.error(`[browser] ${res.status()} ${res.url()}`);
-  });
-  page.on("console", (msg) => {
-    if (msg.type() === "error") console.error(`[browser] ${msg.text()}`);
-  });
-  return page;
-}
+const newPage = (at?: { lat: number; lon: number }): Promise<Page> => watchedPage(browser, { contexts, pageErrors, timeoutMs: 10_000, at });
 
-/** Screenshots at 1280 px and at 375 px (a phone), then back to 1280. */
-async function shots(page: Page, name: string): Promise<void> {
-  await screenshot(page, `officer-${name}-1280`);
-  await page.setViewportSize({ width: 375, height: 800 });
-  await screenshot(page, `officer-${name}-375`);
-  // nothing may be wider than the phone's screen
-  const overflow = (await page.evaluate("document.documentElement.scrollWidth")) as number;
-  expect(overflow, `${name} scrolls sideways at 375 px`).toBeLessThanOrEqual(375);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shots = (page: Page, name: string) => phoneAndDesktopShots(page, `officer-${name}`);
 
-async function login(page: Page, officer: Officer, path = "/officer/"): Promise<void> {
-  await page.goto(base + path);
-  await page.getByTestId("login-email").fill(officer.email);
-  await page.getByTestId("login-password").fill(PASSWORD);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("login-submit").waitFor({ state: "detached" });
-}
+const login = (page: Page, officer: Officer, path = "/officer/") => signIn(page, base + path, officer.email, PASSWORD);
 
 /** Clicks an allowed action, lets `fill` complete its form, submits, and waits for the event on the timeline. */
 async function act(page: Page, action: string, event: string, fill?: () => Promise<void>): Promise<void> {

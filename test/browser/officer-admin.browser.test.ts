@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, startTestApp, type TestApp } from "../harness.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { launchBrowser, phoneAndDesktopShots, screenshot, signIn, watchedPage } from "./browser.ts";
 
 const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const GAMBIR = "kel-31.71.01.1001";
@@ -36,35 +36,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "id-ID" });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("response", (res) => {
-    if (res.status() >= 500) console.error(`[browser] ${res.status()} ${res.url()}`);
-  });
-  return page;
-}
+const newPage = (): Promise<Page> => watchedPage(browser, { contexts, pageErrors });
 
-async function login(page: Page, email: string, password: string, at: string): Promise<void> {
-  await page.goto(base + at);
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("login-submit").waitFor({ state: "detached" });
-}
+const login = (page: Page, email: string, password: string, at: string) => signIn(page, base + at, email, password);
 
-/** Screenshots at 1280 and 375 px; nothing may be wider than the phone's screen. */
-async function shots(page: Page, section: string): Promise<void> {
-  await screenshot(page, `officer-admin-${section}-1280`);
-  await page.setViewportSize({ width: 375, height: 800 });
-  await screenshot(page, `officer-admin-${section}-375`);
-  const width = (await page.evaluate("document.documentElement.scrollWidth")) as number;
-  expect(width, `${section} scrolls sideways at 375 px`).toBeLessThanOrEqual(375);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shots = (page: Page, section: string) => phoneAndDesktopShots(page, `officer-admin-${section}`);
 
 async function openSection(page: Page, section: string): Promise<void> {
   await page.getByTestId(`admin-tab-${section}`).click();

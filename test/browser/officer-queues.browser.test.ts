@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, PLACES, startTestApp, testJpeg, type Officer, type TestApp } from "../harness.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { launchBrowser, phoneAndDesktopShots, signIn, watchedPage } from "./browser.ts";
 
 const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const PASSWORD = "officer-password-1";
@@ -42,39 +42,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "id-ID" });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("response", (res) => {
-    if (res.status() >= 500 || (res.status() === 404 && /\/officer\/assets\/|\/api\//.test(res.url()))) console.error(`[browser] ${res.status()} ${res.url()}`);
-  });
-  page.on("console", (msg) => {
-    if (msg.type() === "error") console.error(`[browser] ${msg.text()}`);
-  });
-  return page;
-}
+const newPage = (): Promise<Page> => watchedPage(browser, { contexts, pageErrors });
 
-/** Screenshots at 1280 px and at 375 px (a phone), then back to 1280; nothing may scroll sideways on the phone. */
-async function shots(page: Page, name: string): Promise<void> {
-  await screenshot(page, `officer-${name}-1280`);
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.waitForTimeout(300);
-  await screenshot(page, `officer-${name}-375`);
-  const overflow = (await page.evaluate("document.documentElement.scrollWidth")) as number;
-  expect(overflow, `${name} scrolls sideways at 375 px`).toBeLessThanOrEqual(375);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shots = (page: Page, name: string) => phoneAndDesktopShots(page, `officer-${name}`);
 
-async function login(page: Page, email: string, password: string, at = "/officer/"): Promise<void> {
-  await page.goto(base + at);
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-  await page.getByTestId("login-submit").waitFor({ state: "detached" });
-}
+const login = (page: Page, email: string, password: string, at = "/officer/") => signIn(page, base + at, email, password);
 
 async function report(body: Record<string, unknown>): Promise<string> {
   const res = await app.post("/api/v1/public/reports", body);

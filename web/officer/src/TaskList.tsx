@@ -1,39 +1,23 @@
 /** "Tugas saya": the reports assigned to the signed-in officer, as phone-first cards (the PPSU crew's landing page). */
-import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, type InboxItem, type User } from "./api.ts";
+import type { InboxItem, User } from "./api.ts";
 import { navigate } from "./App.tsx";
 import { reportHref } from "./Inbox.tsx";
-import { errorText, fmtDate } from "./format.ts";
-import { categoryName, useCategories } from "./hooks.ts";
+import { fmtDate } from "./format.ts";
+import { categoryName, useCategories, useReportQueue } from "./hooks.ts";
 
 const OPEN = ["in_progress", "follow_up_rejected", "awaiting_validation"];
 const ACTIONABLE = new Set(["in_progress", "follow_up_rejected"]);
 
+const TASKS_QUERY = { assignee: "me", state: OPEN.join(","), limit: "100" };
+/** What still needs the crew comes first, the oldest deadline first. */
+const byUrgency = (a: InboxItem, b: InboxItem) =>
+  Number(ACTIONABLE.has(b.state)) - Number(ACTIONABLE.has(a.state)) || (a.resolutionDueAt ?? "").localeCompare(b.resolutionDueAt ?? "");
+
 export function TaskList({ user }: { user: User }) {
   const { t, i18n } = useTranslation();
-  const [items, setItems] = useState<InboxItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items, error } = useReportQueue(TASKS_QUERY, byUrgency);
   const categories = useCategories();
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const p = new URLSearchParams({ assignee: "me", state: OPEN.join(","), lang: i18n.language, limit: "100" });
-      const r = await api.list(p);
-      // what still needs the crew comes first, the oldest deadline first
-      const sorted = [...r.items].sort((a, b) =>
-        Number(ACTIONABLE.has(b.state)) - Number(ACTIONABLE.has(a.state)) || (a.resolutionDueAt ?? "").localeCompare(b.resolutionDueAt ?? ""));
-      setItems(sorted);
-    } catch (err) {
-      setError(errorText(err));
-      setItems([]);
-    }
-  }, [i18n.language]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <section aria-labelledby="tasks-title">

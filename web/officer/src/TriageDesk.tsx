@@ -3,13 +3,13 @@
  * (top categories, place candidates, substance flags and why), routed as suggested in one click,
  * routed by a hand-picked category and kelurahan, or closed as invalid.
  */
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Category, type InboxItem, type ReportView, type Unit, type User } from "./api.ts";
 import { navigate } from "./App.tsx";
 import { age, reportHref } from "./Inbox.tsx";
 import { errorText, pct } from "./format.ts";
-import { categoryName, useCategories } from "./hooks.ts";
+import { categoryName, useCategories, useReportQueue } from "./hooks.ts";
 
 let unitsCache: Promise<Unit[]> | null = null;
 const loadUnits = () => (unitsCache ??= api.units().then((r) => r.items, (e: unknown) => { unitsCache = null; throw e; }));
@@ -23,33 +23,13 @@ function useKelurahanNames(): Map<string, string> {
   return names;
 }
 
+const TRIAGE_QUERY = { state: "triage", limit: "50" };
+
 export function TriageDesk({ user: _user }: { user: User }) {
-  const { t, i18n } = useTranslation();
-  const [items, setItems] = useState<InboxItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [announce, setAnnounce] = useState("");
+  const { t } = useTranslation();
+  const { items, error, announce, done } = useReportQueue(TRIAGE_QUERY);
   const categories = useCategories();
   const kelurahan = useKelurahanNames();
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const r = await api.list(new URLSearchParams({ state: "triage", lang: i18n.language, limit: "50" }));
-      setItems(r.items);
-    } catch (err) {
-      setError(errorText(err));
-      setItems([]);
-    }
-  }, [i18n.language]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const done = (ticket: string, message: string) => {
-    setAnnounce(message);
-    setItems((list) => list?.filter((i) => i.ticket !== ticket) ?? null);
-  };
 
   return (
     <section aria-labelledby="triage-title">

@@ -1,36 +1,17 @@
 /** The validator's queue: follow-ups awaiting validation, their photos and evidence flags inline, validate or reject here. */
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type InboxItem, type ReportView, type User } from "./api.ts";
 import { navigate } from "./App.tsx";
 import { age, reportHref } from "./Inbox.tsx";
 import { errorText, flagsFor, fmt } from "./format.ts";
+import { useReportQueue } from "./hooks.ts";
+
+const VALIDATION_QUERY = { state: "awaiting_validation", limit: "100" };
 
 export function ValidationQueue({ user: _user }: { user: User }) {
-  const { t, i18n } = useTranslation();
-  const [items, setItems] = useState<InboxItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [announce, setAnnounce] = useState("");
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const r = await api.list(new URLSearchParams({ state: "awaiting_validation", lang: i18n.language, limit: "100" }));
-      setItems(r.items);
-    } catch (err) {
-      setError(errorText(err));
-      setItems([]);
-    }
-  }, [i18n.language]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const done = (ticket: string, message: string) => {
-    setAnnounce(message);
-    setItems((list) => list?.filter((i) => i.ticket !== ticket) ?? null);
-  };
+  const { t } = useTranslation();
+  const { items, error, announce, done } = useReportQueue(VALIDATION_QUERY);
 
   return (
     <section aria-labelledby="validation-title">
