@@ -226,22 +226,29 @@ describe("monitoring statistics", () => {
     const snapshot = async () => {
       await pool.query("select stats_compact()");
       const out: Record<string, unknown[]> = {};
-      for (const [table, cols] of [
-        ["stats_current", "kelurahan_code, holding_unit_id, category_code, channel, state, red_reason, overdue, created_day::text, n"],
-        ["stats_daily", "*"],
-        ["stats_held", "*"],
-        ["stats_custody", "report_id, unit_id, last_unit_id, since, 0"],
+      for (const [table, order, zero] of [
+        ["stats_now", "1, 2, 3, 4, 5, 6", "n <> 0 or overdue <> 0"],
+        ["stats_now_place", "1, 2, 3, 4", "n <> 0 or overdue <> 0"],
+        ["stats_now_kind", "1, 2, 3, 4", "n <> 0 or overdue <> 0"],
+        ["stats_open_age", "1, 2, 3, 4, 5", "n <> 0"],
+        ["stats_flow", "1, 2, 3, 4, 5", "true"],
+        ["stats_flow_place", "1, 2, 3", "true"],
+        ["stats_flow_kind", "1, 2, 3", "true"],
+        ["stats_held", "1, 2, 3", "true"],
+        ["stats_custody", "1", "true"],
       ] as const) {
-        const { rows } = await pool.query(`select ${cols} from ${table} ${table === "stats_current" ? "where n <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8" : "order by 1, 2, 3, 4, 5"}`);
+        const { rows } = await pool.query(`select * from ${table} where ${zero} order by ${order}`);
         out[table] = rows;
       }
       return out;
     };
     const before = await snapshot();
-    expect(before.stats_current!.length).toBeGreaterThan(5);
+    expect(before.stats_now!.length).toBeGreaterThan(5);
+    expect(before.stats_held!.length).toBeGreaterThan(3);
+    expect(before.stats_custody!.length).toBeGreaterThan(5);
     // As after a bulk load: no reopen memory on the rows, flows and custody lost.
     await pool.query("update reports set reopen_red = false");
-    await pool.query("delete from stats_daily; delete from stats_held; delete from stats_custody");
+    await pool.query("delete from stats_flow; delete from stats_held; delete from stats_custody; delete from stats_open_age");
     expect((await pool.query("select count(*)::int as n from reports where red_reason = 'reopened'")).rows[0].n).toBe(0);
     await pool.query("select stats_rebuild()");
     expect((await pool.query("select ticket from reports where red_reason = 'reopened'")).rows).toEqual([{ ticket: t.F }]);

@@ -20,7 +20,7 @@ import {
   type AgeingBucket,
 } from "../domain/stats.ts";
 import type { RedReason } from "../domain/projection.ts";
-import { areaCounts, compactStats, currentCounts, flowSums, heldByUnit, unitCurrentCounts, type StatsFilter } from "../store/stats.store.ts";
+import { areaCounts, compactStats, currentCounts, flowSums, heldByUnit, openByCreationDay, unitCurrentCounts, type StatsFilter } from "../store/stats.store.ts";
 import type { AppContext } from "./context.ts";
 import type { Reference } from "./reference-cache.ts";
 
@@ -86,7 +86,7 @@ export async function statsOverview(ctx: AppContext, actor: Actor, q: StatsQuery
   const ref = await ctx.reference.get();
   const f = filterOf(actor, ref, q);
   const range = period(ctx, q);
-  const [rows, [flow]] = await Promise.all([currentCounts(ctx.pool, f), flowSums(ctx.pool, f, range, "total")]);
+  const [rows, open, [flow]] = await Promise.all([currentCounts(ctx.pool, f), openByCreationDay(ctx.pool, f), flowSums(ctx.pool, f, range, "total")]);
   const totals: Record<Colour | "total", number> = { red: 0, yellow: 0, green: 0, grey: 0, total: 0 };
   const red: Record<RedReason, number> = { waiting: 0, reopened: 0, coordination: 0, disposition: 0, triage: 0 };
   let overdue = 0;
@@ -101,15 +101,16 @@ export async function statsOverview(ctx: AppContext, actor: Actor, q: StatsQuery
       totals.total += r.n;
       if (r.redReason && (RED_REASONS as readonly string[]).includes(r.redReason)) red[r.redReason as RedReason] += r.n;
       overdue += r.overdue;
-    } else if (r.kind === "day" && r.day && !r.day.includes("infinity")) {
-      const age = Math.round((Date.parse(today) - Date.parse(r.day)) / 86_400_000);
-      const bucket = AGEING_BUCKETS.find((b) => age >= AGEING_RANGES[b].min && (AGEING_RANGES[b].max === null || age <= AGEING_RANGES[b].max!)) ?? "0-2";
-      ageing.set(bucket, (ageing.get(bucket) ?? 0) + r.n);
     } else if (r.kind === "channel" && r.channel !== null) {
       channels.push({ channel: r.channel, count: r.n });
     } else if (r.kind === "category" && r.category !== null) {
       categories.push({ code: r.category, count: r.n });
     }
+  }
+  for (const o of open) {
+    const age = Math.round((Date.parse(today) - Date.parse(o.day)) / 86_400_000);
+    const bucket = AGEING_BUCKETS.find((b) => age >= AGEING_RANGES[b].min && (AGEING_RANGES[b].max === null || age <= AGEING_RANGES[b].max!)) ?? "0-2";
+    ageing.set(bucket, (ageing.get(bucket) ?? 0) + o.n);
   }
   channels.sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel));
   categories.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));

@@ -1,4 +1,4 @@
-/** Reads of the monitoring aggregates (migration 014): never the reports table. */
+/** Reads of the monitoring aggregates (migrations 014, 015): never the reports table. */
 import type { Queryable } from "./db.ts";
 
 export interface StatsFilter {
@@ -16,6 +16,32 @@ type Binder = (v: unknown) => string;
 function binder(): { values: unknown[]; p: Binder } {
   const values: unknown[] = [];
   return { values, p: (v) => (values.push(v), `$${values.length}`) };
+}
+
+/**
+ * Which grain of an aggregate answers (migration 015): every dimension ('all'), place and unit only ('place'),
+ * or category and channel only ('kind'). The smallest one that has the columns the filters and groupings need.
+ */
+type Grain = "all" | "place" | "kind";
+
+function grainFor(f: StatsFilter, needs: { place?: boolean; kind?: boolean }): Grain {
+  const place = needs.place || !!(f.scope || f.area || f.unit);
+  const kind = needs.kind || !!(f.category || f.channel);
+  return place && kind ? "all" : place ? "place" : "kind";
+}
+
+const NOW_COLUMNS: Record<Grain, string> = {
+  all: "kelurahan_code, holding_unit_id, category_code, channel, state, red_reason",
+  place: "kelurahan_code, holding_unit_id, state, red_reason",
+  kind: "category_code, channel, state, red_reason",
+};
+const NOW_TABLE: Record<Grain, string> = { all: "stats_now", place: "stats_now_place", kind: "stats_now_kind" };
+
+/** Reports now at a grain: the folded table plus the log rows not folded yet. */
+function nowSource(g: Grain): string {
+  const cols = NOW_COLUMNS[g];
+  return `(select ${cols}, n, overdue from ${NOW_TABLE[g]}
+    union all select ${cols}, n::bigint, case when overdue then n else 0 end::bigint from stats_log_current) s`;
 }
 
 /** Where clause over an aggregate with kelurahan_code, a unit column, category_code and channel. */
@@ -44,33 +70,30 @@ const whereSql = (w: string[]) => (w.length ? `where ${w.join(" and ")}` : "");
 
 export interface CurrentRow {
   /** which grouping the row belongs to */
-  kind: "state" | "day" | "channel" | "category";
+  kind: "state" | "channel" | "category";
   state: string | null;
   redReason: string | null;
-  day: string | null;
   channel: string | null;
   category: string | null;
   n: number;
   overdue: number;
 }
 
-/** Current counts by (state, red reason), by open creation day, by channel and by category in one pass. */
+/** Current counts by (state, red reason), by channel and by category in one pass. */
 export async function currentCounts(q: Queryable, f: StatsFilter): Promise<CurrentRow[]> {
   const { values, p } = binder();
-  const { rows } = await q.query<{ g_state: number; g_day: number; g_channel: number; state: string | null; red_reason: string | null; day: string | null; channel: string | null; category_code: string | null; n: string; overdue: string }>(
-    `select grouping(state, red_reason) as g_state, grouping(created_day) as g_day, grouping(channel) as g_channel,
-       state, red_reason, to_char(created_day, 'YYYY-MM-DD') as day, channel, category_code,
-       sum(n)::bigint as n, coalesce(sum(n) filter (where overdue), 0)::bigint as overdue
-     from stats_current ${whereSql(where(f, p, "holding_unit_id"))}
-     group by grouping sets ((state, red_reason), (created_day), (channel), (category_code))`,
+  const { rows } = await q.query<{ g_state: number; g_channel: number; state: string | null; red_reason: string | null; channel: string | null; category_code: string | null; n: string; overdue: string }>(
+    `select grouping(state, red_reason) as g_state, grouping(channel) as g_channel, state, red_reason, channel, category_code,
+       sum(n)::bigint as n, sum(overdue)::bigint as overdue
+     from ${nowSource(grainFor(f, { kind: true }))} ${whereSql(where(f, p, "holding_unit_id"))}
+     group by grouping sets ((state, red_reason), (channel), (category_code))`,
     values,
   );
   return rows
     .map((r) => ({
-      kind: (r.g_state === 0 ? "state" : r.g_day === 0 ? "day" : r.g_channel === 0 ? "channel" : "category") as CurrentRow["kind"],
+      kind: (r.g_state === 0 ? "state" : r.g_channel === 0 ? "channel" : "category") as CurrentRow["kind"],
       state: r.state,
       redReason: r.red_reason,
-      day: r.day,
       channel: r.channel,
       category: r.category_code,
       n: Number(r.n),
@@ -79,13 +102,27 @@ export async function currentCounts(q: Queryable, f: StatsFilter): Promise<Curre
     .filter((r) => r.n !== 0);
 }
 
+/** Open reports by Jakarta creation day (ageing). */
+export async function openByCreationDay(q: Queryable, f: StatsFilter): Promise<Array<{ day: string; n: number }>> {
+  const { values, p } = binder();
+  const { rows } = await q.query<{ day: string; n: string }>(
+    `select to_char(created_day, 'YYYY-MM-DD') as day, sum(n)::bigint as n
+     from (select kelurahan_code, holding_unit_id, category_code, channel, created_day, n from stats_open_age
+       union all select kelurahan_code, holding_unit_id, category_code, channel, created_day, n from stats_log_current where created_day is not null) s
+     ${whereSql(where(f, p, "holding_unit_id"))}
+     group by created_day having sum(n) <> 0`,
+    values,
+  );
+  return rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+}
+
 /** Current counts by region prefix (length 5 kota, 8 kecamatan, 13 kelurahan), state and red reason. */
 export async function areaCounts(q: Queryable, f: StatsFilter, codeLength: number): Promise<Array<{ code: string; state: string; redReason: string; n: number }>> {
   const { values, p } = binder();
   const w = [...where(f, p, "holding_unit_id"), `length(kelurahan_code) >= ${p(codeLength)}`];
   const { rows } = await q.query<{ code: string; state: string; red_reason: string; n: string }>(
     `select left(kelurahan_code, ${p(codeLength)}) as code, state, red_reason, sum(n)::bigint as n
-     from stats_current ${whereSql(w)} group by 1, 2, 3 having sum(n) <> 0`,
+     from ${nowSource(grainFor(f, { place: true }))} ${whereSql(w)} group by 1, 2, 3 having sum(n) <> 0`,
     values,
   );
   return rows.map((r) => ({ code: r.code, state: r.state, redReason: r.red_reason, n: Number(r.n) }));
@@ -95,7 +132,7 @@ export async function areaCounts(q: Queryable, f: StatsFilter, codeLength: numbe
 export async function unitCurrentCounts(q: Queryable, f: StatsFilter): Promise<Array<{ unitId: string; state: string; n: number }>> {
   const { values, p } = binder();
   const { rows } = await q.query<{ holding_unit_id: string; state: string; n: string }>(
-    `select holding_unit_id, state, sum(n)::bigint as n from stats_current ${whereSql(where(f, p, "holding_unit_id"))}
+    `select holding_unit_id, state, sum(n)::bigint as n from ${nowSource(grainFor(f, { place: true }))} ${whereSql(where(f, p, "holding_unit_id"))}
      group by 1, 2 having sum(n) <> 0`,
     values,
   );
@@ -115,13 +152,22 @@ export interface FlowSums {
   slaBreached: number;
 }
 
-const FLOW_SELECT = `coalesce(sum(created), 0)::bigint as created, coalesce(sum(first_action), 0)::bigint as first_action,
-  coalesce(sum(first_action_on_time), 0)::bigint as first_action_on_time, coalesce(sum(follow_up_submitted), 0)::bigint as follow_up_submitted,
-  coalesce(sum(done), 0)::bigint as done, coalesce(sum(closed), 0)::bigint as closed, coalesce(sum(resolved_on_time), 0)::bigint as resolved_on_time,
-  coalesce(sum(reopened), 0)::bigint as reopened, coalesce(sum(follow_up_rejected), 0)::bigint as follow_up_rejected,
-  coalesce(sum(sla_breached), 0)::bigint as sla_breached`;
+const FLOW_MEASURES = ["created", "first_action", "first_action_on_time", "follow_up_submitted", "done", "closed", "resolved_on_time", "reopened", "follow_up_rejected", "sla_breached"] as const;
+const FLOW_SELECT = FLOW_MEASURES.map((m) => `coalesce(sum(${m}), 0)::bigint as ${m}`).join(", ");
+const FLOW_KEYS: Record<Grain, string> = {
+  all: "day, kelurahan_code, unit_id, category_code, channel",
+  place: "day, kelurahan_code, unit_id",
+  kind: "day, category_code, channel",
+};
+const FLOW_TABLE: Record<Grain, string> = { all: "stats_flow", place: "stats_flow_place", kind: "stats_flow_kind" };
 
-type FlowRow = Record<"created" | "first_action" | "first_action_on_time" | "follow_up_submitted" | "done" | "closed" | "resolved_on_time" | "reopened" | "follow_up_rejected" | "sla_breached", string>;
+/** Flows at a grain: the folded table plus the log rows not folded yet. */
+function flowSource(g: Grain): string {
+  const cols = `${FLOW_KEYS[g]}, ${FLOW_MEASURES.join(", ")}`;
+  return `(select ${cols} from ${FLOW_TABLE[g]} union all select ${cols} from stats_log_flow) s`;
+}
+
+type FlowRow = Record<(typeof FLOW_MEASURES)[number], string>;
 
 function toFlow(r: FlowRow): FlowSums {
   return {
@@ -151,8 +197,9 @@ export async function flowSums(
   if (range.to) w.push(`day <= ${p(range.to)}::date`);
   const key =
     groupBy === "total" ? "'total'" : groupBy === "unit" ? "unit_id" : groupBy === "day" ? "to_char(day, 'YYYY-MM-DD')" : `to_char(date_trunc('${groupBy}', day)::date, 'YYYY-MM-DD')`;
+  const grain = grainFor(f, { place: groupBy === "unit" });
   const { rows } = await q.query<FlowRow & { key: string }>(
-    `select ${key} as key, ${FLOW_SELECT} from stats_daily ${whereSql(w)} group by 1 order by 1`,
+    `select ${key} as key, ${FLOW_SELECT} from ${flowSource(grain)} ${whereSql(w)} group by 1 order by 1`,
     values,
   );
   if (groupBy === "total" && rows.length === 0) return [{ key: "total", flow: zeroFlow() }];
@@ -165,7 +212,8 @@ export function zeroFlow(): FlowSums {
 
 /**
  * Custody time per unit and whole-working-day bucket: closed segments that ended between the dates,
- * plus (when `openAt` is given) the segments still open, measured up to that instant.
+ * plus (when `openAt` is given) the segments still open, measured up to that instant. The open ones are
+ * measured with a join on the working-day calendar (stats_calendar), not a function call per report.
  */
 export async function heldByUnit(
   q: Queryable,
@@ -179,21 +227,31 @@ export async function heldByUnit(
   const closed = [...w];
   if (range.from) closed.push(`day >= ${p(range.from)}::date`);
   if (range.to) closed.push(`day <= ${p(range.to)}::date`);
-  const parts = [`select unit_id, bucket::int as bucket, segments::bigint as segments, held_ms from stats_held ${whereSql(closed)}`];
+  const parts = [`select unit_id, bucket::int as bucket, segments::bigint as segments, held_ms
+    from (select day, unit_id, bucket, segments, held_ms from stats_held
+      union all select day, unit_id, bucket, segments, held_ms from stats_log_held) h ${whereSql(closed)}`];
+  let open = "";
   if (openAt) {
     const at = p(openAt);
-    parts.push(`select unit_id, least(ms / 86400000, 60)::int as bucket, 1::bigint as segments, ms as held_ms
-      from (select unit_id, stats_working_ms(since, ${at}) as ms from stats_custody ${whereSql([...w, "unit_id is not null"])}) o`);
+    open = `open_custody as (select unit_id, since from stats_custody ${whereSql([...w, "unit_id is not null"])}),
+      cal as materialized (select * from stats_calendar(
+        least((select min(stats_jakarta_day(since)) from open_custody), stats_jakarta_day(${at}::timestamptz)),
+        greatest((select max(stats_jakarta_day(since)) from open_custody), stats_jakarta_day(${at}::timestamptz)))),
+      until as (select before_ms + case when working then stats_ms_into_day(${at}::timestamptz) else 0 end as ms
+        from cal where day = stats_jakarta_day(${at}::timestamptz)),
+      open_held as (select o.unit_id, greatest(0, round(until.ms - c.before_ms - case when c.working then stats_ms_into_day(o.since) else 0 end))::bigint as ms
+        from open_custody o join cal c on c.day = stats_jakarta_day(o.since) cross join until)`;
+    parts.push("select unit_id, least(ms / 86400000, 60)::int as bucket, 1::bigint as segments, ms as held_ms from open_held");
   }
   const { rows } = await q.query<{ unit_id: string; bucket: number; segments: string; held_ms: string }>(
-    `select unit_id, bucket, sum(segments)::bigint as segments, sum(held_ms)::bigint as held_ms
+    `${open ? `with ${open} ` : ""}select unit_id, bucket, sum(segments)::bigint as segments, sum(held_ms)::bigint as held_ms
      from (${parts.join(" union all ")}) x group by 1, 2`,
     values,
   );
   return rows.map((r) => ({ unitId: r.unit_id, bucket: Number(r.bucket), segments: Number(r.segments), heldMs: Number(r.held_ms) }));
 }
 
-/** Folds the aggregates' delta rows into one row per key (false when another compaction is running). */
+/** Folds the aggregates' delta logs into their tables (false when another fold is running). */
 export async function compactStats(q: Queryable): Promise<boolean> {
   const { rows } = await q.query<{ done: boolean }>("select stats_compact() as done");
   return rows[0]?.done ?? false;
