@@ -44,22 +44,25 @@ function nowSource(g: Grain): string {
     union all select ${cols}, n::bigint, case when overdue then n else 0 end::bigint from stats_log_current) s`;
 }
 
+/**
+ * A region code or every code under it, as byte ranges of `kelurahan_code collate "C"` (the aggregates'
+ * indexes, migration 015): '31.71' is 31.71 itself and everything from '31.71.' up to '31.71/' ('/' follows '.').
+ */
+function inRegion(code: string): string {
+  const c = `kelurahan_code collate "C"`;
+  return `${c} = ${code} or (${c} >= ${code} || '.' and ${c} < ${code} || '/')`;
+}
+
 /** Where clause over an aggregate with kelurahan_code, a unit column, category_code and channel. */
 function where(f: StatsFilter, p: Binder, unitColumn: string): string[] {
   const w: string[] = [];
   if (f.scope) {
     const parts: string[] = [];
     if (f.scope.unitIds.length) parts.push(`${unitColumn} = any(${p(f.scope.unitIds)}::text[])`);
-    if (f.scope.regionPrefix) {
-      const r = p(f.scope.regionPrefix);
-      parts.push(`kelurahan_code = ${r}`, `kelurahan_code like ${r} || '.%'`);
-    }
+    if (f.scope.regionPrefix) parts.push(inRegion(p(f.scope.regionPrefix)));
     w.push(parts.length ? `(${parts.join(" or ")})` : "false");
   }
-  if (f.area) {
-    const a = p(f.area);
-    w.push(`(kelurahan_code = ${a} or kelurahan_code like ${a} || '.%')`);
-  }
+  if (f.area) w.push(`(${inRegion(p(f.area))})`);
   if (f.unit) w.push(`${unitColumn} = ${p(f.unit)}`);
   if (f.category) w.push(`category_code = ${p(f.category)}`);
   if (f.channel) w.push(`channel = ${p(f.channel)}`);
