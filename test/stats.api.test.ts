@@ -254,4 +254,23 @@ describe("monitoring statistics", () => {
     expect((await pool.query("select ticket from reports where red_reason = 'reopened'")).rows).toEqual([{ ticket: t.F }]);
     expect(await snapshot()).toEqual(before);
   });
+  it("links of a scoped caller list exactly the reports behind its figures, not those it handed on", async () => {
+    t.R = await submit(PLACES.monas, "Trotoar amblas di depan sekolah dasar");
+    await act(lurah, t.R, { action: "take_up" });
+    await act(lurah, t.R, { action: "coordinate", unit: "dinas-bina-marga", reason: "Kewenangan Bina Marga", publicComment: "Dikoordinasikan" });
+    await act(agency, t.R, { action: "refuse_coordination", reason: "Bukan kewenangan kami" });
+    // The agency's inbox still shows R (it held it once); its figures do not count it.
+    expect(await listed("", agency)).toContain(t.R);
+    const o = await get<Overview>("/api/v1/stats/overview", agency);
+    expect(o.totals.total).toBeGreaterThanOrEqual(4);
+    const all = await listed(o.links.totals.total, agency);
+    expect(all).not.toContain(t.R);
+    expect(all).toHaveLength(o.totals.total);
+    for (const colour of ["red", "yellow", "green", "grey"] as const) {
+      expect(await listed(o.links.totals[colour], agency), colour).toHaveLength(o.totals[colour]);
+    }
+    for (const reason of ["waiting", "reopened", "coordination", "disposition", "triage"] as const) {
+      expect(await listed(o.links.red[reason], agency), reason).toHaveLength(o.red[reason]);
+    }
+  });
 });

@@ -1,12 +1,10 @@
-import { readScope, type Actor } from "../domain/access-policy.ts";
+import type { Actor } from "../domain/access-policy.ts";
 import { scrubPublicText } from "../domain/projection.ts";
-import { COLOUR_STATES, STATE_COLOUR, STATE_LABEL, type Language, type ReportState } from "../domain/report.ts";
+import { STATE_COLOUR, STATE_LABEL, type Language, type ReportState } from "../domain/report.ts";
 import { CSV_BOM, csvRow } from "../domain/summary.ts";
 import { exportReportBatch, type KeysetCursor } from "../store/exports.store.ts";
-import type { ReportListFilter } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
-import type { ListInput } from "./report-queries.ts";
-import type { Reference } from "./reference-cache.ts";
+import { inboxFilter, type ListInput } from "./report-queries.ts";
 
 /** Rows read per query while streaming an export. */
 export const EXPORT_BATCH = 1000;
@@ -17,24 +15,6 @@ export const REPORT_CSV_COLUMNS = [
   "overdue", "reopen_count", "support_count", "resolution_due_at", "done_at", "closed_at", "close_reason", "lat", "lon", "description",
 ] as const;
 
-/** The inbox's filters and the caller's read scope as the store's filter (the same rule as GET /api/v1/reports). */
-function exportFilter(actor: Actor, ref: Reference, input: Omit<ListInput, "cursor" | "limit">): Omit<ReportListFilter, "limit" | "cursor"> {
-  const scope = readScope(actor, ref.units);
-  return {
-    state: input.state,
-    colourStates: input.colour ? COLOUR_STATES[input.colour] : undefined,
-    category: input.category,
-    unit: input.unit,
-    channel: input.channel,
-    overdue: input.overdue,
-    reopened: input.reopened,
-    assigneeUserId: input.assignee === "me" ? actor.userId : input.assignee,
-    kelurahan: input.kelurahan,
-    q: input.q,
-    scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId },
-  };
-}
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
@@ -43,7 +23,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  */
 export async function* reportsCsv(ctx: AppContext, actor: Actor, input: Omit<ListInput, "cursor" | "limit">, language: Language): AsyncGenerator<string> {
   const ref = await ctx.reference.get();
-  const filter = exportFilter(actor, ref, input);
+  const filter = inboxFilter(actor, ref, input);
   // A file leaves the system: contact details a citizen typed into the text are masked, as identities are for
   // every role but the triage desk (which sees them in full on the report page anyway).
   const description = actor.role === "jsc_admin" ? (d: string) => d : (d: string) => scrubPublicText(d, language) ?? "";

@@ -258,14 +258,16 @@ export interface ListInput {
   kelurahan?: string;
   q?: string;
   redReason?: "waiting" | "reopened" | "coordination" | "disposition" | "triage";
+  /** "now": held now by the caller's units or in the caller's area */
+  held?: "now";
   createdAfter?: string;
   createdBefore?: string;
   cursor?: string;
   limit?: number;
 }
 
-/** The inbox's filters and the caller's read scope, as the store's filter. */
-function listFilter(actor: Actor, ref: Reference, input: ListInput, limit: number): ReportListFilter {
+/** The inbox's filters and the caller's read scope, as the store's filter (the list, the map and the CSV export). */
+export function inboxFilter(actor: Actor, ref: Reference, input: Omit<ListInput, "cursor" | "limit">): Omit<ReportListFilter, "limit" | "cursor"> {
   const scope = readScope(actor, ref.units);
   return {
     state: input.state,
@@ -282,9 +284,12 @@ function listFilter(actor: Actor, ref: Reference, input: ListInput, limit: numbe
     createdAfter: input.createdAfter ? new Date(input.createdAfter) : undefined,
     createdBefore: input.createdBefore ? new Date(input.createdBefore) : undefined,
     scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId },
-    cursor: input.cursor ? decodeCursor(input.cursor) : undefined,
-    limit,
+    heldBy: input.held === "now" && scope ? { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix } : undefined,
   };
+}
+
+function listFilter(actor: Actor, ref: Reference, input: ListInput, limit: number): ReportListFilter {
+  return { ...inboxFilter(actor, ref, input), cursor: input.cursor ? decodeCursor(input.cursor) : undefined, limit };
 }
 
 /** The inbox: reports the caller may see, newest first, with an opaque cursor. */

@@ -70,7 +70,9 @@ function period(ctx: AppContext, q: StatsQuery, defaultDays = DEFAULT_PERIOD_DAY
 
 /** The list filters of GET /api/v1/reports that reproduce the stats filters (scope is the caller's own). */
 function baseLink(f: StatsFilter): Record<string, string> {
-  const out: Record<string, string> = {};
+  // a scoped caller's figures count what its units hold now (or what lies in its area); its list alone would
+  // also show what they held once and handed on
+  const out: Record<string, string> = f.scope ? { held: "now" } : {};
   if (f.area) out.kelurahan = f.area;
   if (f.unit) out.unit = f.unit;
   if (f.category) out.category = f.category;

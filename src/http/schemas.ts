@@ -78,6 +78,9 @@ export const inboxFilterFields = {
   q: z.string().max(200).optional(),
   /** which kind of red (monitoring links): waiting, reopened, coordination, disposition, triage */
   redReason: z.enum(["waiting", "reopened", "coordination", "disposition", "triage"]).optional(),
+  /** "now": only reports the caller's units hold now or that lie in the caller's area (the monitoring figures'
+   * scope; without it the list also shows reports the caller's units held once and handed on) */
+  held: z.enum(["now"]).optional(),
   /** created at or after / strictly before an instant (ISO 8601 with offset) */
   createdAfter: z.iso.datetime({ offset: true }).optional(),
   createdBefore: z.iso.datetime({ offset: true }).optional(),

@@ -287,6 +287,8 @@ export interface ReportListFilter {
   createdBefore?: Date;
   /** scope: null = all */
   scope: { unitIds: string[]; regionPrefix: string | null; assigneeUserId?: string } | null;
+  /** held now by one of the units or located in the region (the monitoring figures' scope) */
+  heldBy?: { unitIds: string[]; regionPrefix: string | null };
   cursor?: { createdAt: Date; id: string };
   limit: number;
 }
@@ -304,6 +306,15 @@ export function listWhere(f: Omit<ReportListFilter, "limit">, p: (v: unknown) =>
     }
     if (f.scope.regionPrefix) {
       const region = p(f.scope.regionPrefix);
+      parts.push(`kelurahan_code = ${region}`, `kelurahan_code like ${region} || '.%'`);
+    }
+    where.push(parts.length ? `(${parts.join(" or ")})` : "false");
+  }
+  if (f.heldBy) {
+    const parts: string[] = [];
+    if (f.heldBy.unitIds.length) parts.push(`holding_unit_id = any(${p(f.heldBy.unitIds)}::text[])`);
+    if (f.heldBy.regionPrefix) {
+      const region = p(f.heldBy.regionPrefix);
       parts.push(`kelurahan_code = ${region}`, `kelurahan_code like ${region} || '.%'`);
     }
     where.push(parts.length ? `(${parts.join(" or ")})` : "false");

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, type Category, type InboxItem, type SavedView, type Scope, type User } from "./api.ts";
 import { navigate } from "./App.tsx";
+import { fmtDate } from "./format.ts";
 
 const STATES = ["triage", "waiting", "coordination", "disposition", "in_progress", "awaiting_validation", "follow_up_rejected", "done", "closed"];
 const CHANNELS = ["portal", "sms", "whatsapp", "facebook", "twitter", "email", "qlue", "lapor", "walk_in", "phone"];
@@ -11,7 +12,12 @@ export interface Filters {
   reopened: boolean; assignee: string; kelurahan: string;
   /** from the dashboard's links: why a report is red, and a creation window (ageing buckets) */
   redReason?: string; createdAfter?: string; createdBefore?: string;
+  /** "now": only reports the caller's units hold now or in the caller's area (the figures' scope) */
+  held?: string;
 }
+/** Filters only the dashboard's links set (no form field): shown above the list with a button to drop them. */
+const DASHBOARD_KEYS = ["redReason", "createdAfter", "createdBefore", "held"] as const;
+
 export const EMPTY: Filters = { state: "", colour: "", channel: "", category: "", unit: "", overdue: false, q: "", reopened: false, assignee: "", kelurahan: "" };
 
 /** The filters as query parameters: the same names the API takes, so the URL, a saved view and the request agree. */
@@ -27,7 +33,7 @@ export function filterEntries(f: Filters): Record<string, string> {
   if (f.reopened) out.reopened = "true";
   if (f.assignee) out.assignee = f.assignee;
   if (f.kelurahan.trim()) out.kelurahan = f.kelurahan.trim();
-  for (const k of ["redReason", "createdAfter", "createdBefore"] as const) if (f[k]) out[k] = f[k];
+  for (const k of DASHBOARD_KEYS) if (f[k]) out[k] = f[k];
   return out;
 }
 
@@ -40,7 +46,7 @@ export function filtersFrom(source: URLSearchParams | Record<string, unknown>): 
     state: get("state"), colour: get("colour"), channel: get("channel"), category: get("category"), unit: get("unit"),
     overdue: get("overdue") === "true", q: get("q"), reopened: get("reopened") === "true", assignee: get("assignee") === "me" ? "me" : "",
     kelurahan: get("kelurahan"),
-    ...Object.fromEntries((["redReason", "createdAfter", "createdBefore"] as const).filter((k) => get(k)).map((k) => [k, get(k)])),
+    ...Object.fromEntries(DASHBOARD_KEYS.filter((k) => get(k)).map((k) => [k, get(k)])),
   };
 }
 
@@ -184,6 +190,20 @@ export function Inbox({ user, scope }: { user: User; scope?: Scope | null }) {
       <button type="button" className="secondary filter-toggle" aria-expanded={showFilters} aria-controls="inbox-filters" data-testid="filter-toggle" onClick={() => setShowFilters((v) => !v)}>
         {t("inbox.filters")}{Object.keys(filterEntries(filters)).length ? ` (${Object.keys(filterEntries(filters)).length})` : ""}
       </button>
+      {DASHBOARD_KEYS.some((k) => filters[k]) && (
+        <p className="card muted" data-testid="inbox-dashboard-filter">
+          {t("inbox.fromDashboard")}: {[
+            filters.redReason && t("inbox.redReason", { reason: t(`dash.red.${filters.redReason}`) }),
+            filters.createdAfter && t("inbox.createdAfter", { date: fmtDate(filters.createdAfter, i18n.language) }),
+            filters.createdBefore && t("inbox.createdBefore", { date: fmtDate(filters.createdBefore, i18n.language) }),
+            filters.held && t("inbox.heldNow"),
+          ].filter(Boolean).join(" · ")}{" "}
+          <button type="button" className="secondary" data-testid="inbox-dashboard-clear"
+            onClick={() => applyNow({ ...filters, redReason: undefined, createdAfter: undefined, createdBefore: undefined, held: undefined })}>
+            {t("inbox.clearDashboard")}
+          </button>
+        </p>
+      )}
       <form id="inbox-filters" className="filters card" hidden={!showFilters} onSubmit={apply} aria-label={t("inbox.filters")}>
         <label>{t("inbox.q")}<input type="search" value={draft.q} onChange={(e) => set("q", e.target.value)} data-testid="filter-q" /></label>
         <label>{t("inbox.state")}
