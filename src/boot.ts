@@ -71,6 +71,7 @@ export async function boot(
     publicBaseUrl: config.publicBaseUrl,
     now: opts.now,
     senderLimits: config.senderLimits,
+    rateLimits: config.rateLimits,
   });
   const firstAdmin = config.role === "worker" ? null : await ensureFirstAdmin(ctx, config.adminEmail, config.adminPassword);
   // SMPP binds one session per worker process: deliver_sm in, submit_sm out (the "sms" answers).
@@ -105,6 +106,7 @@ export async function boot(
       publicBaseUrl: config.publicBaseUrl,
       mapTiles: config.mapTiles,
       open311ApiKeys: config.env.OPEN311_API_KEYS,
+      trustProxy: config.trustProxy,
       health: async () => {
         return { database: db.embedded ? "pglite" : "postgresql", migrations: await appliedMigrations(db.pool) };
       },

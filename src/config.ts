@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { RateLimits } from "./app/rate-limits.ts";
 import type { SenderLimits } from "./app/sender-limits.ts";
 
 /** Configuration from the environment (names in docs/api-contract.md and the README). */
@@ -17,8 +18,16 @@ export interface Config {
   logRequests: boolean;
   /** per-sender limits on the channels (INBOUND_REPORTS_PER_SENDER_HOUR, INBOUND_STATUS_PER_SENDER_HOUR) */
   senderLimits: Partial<SenderLimits>;
+  /** Open311 posts per key a minute, open-data downloads per address an hour (OPEN311_POSTS_PER_MINUTE, OPEN_DATA_DOWNLOADS_PER_HOUR) */
+  rateLimits: Partial<RateLimits>;
   /** raster tiles under the officers' map (MAP_TILE_URL, MAP_TILE_ATTRIBUTION); null = the shipped polygons only */
   mapTiles: MapTiles | null;
+  /**
+   * TRUST_PROXY: whose X-Forwarded-For to believe for the client address (login, open-data and other limits count by
+   * it): "loopback" (default: a reverse proxy on the same machine), "true" (any: only behind a proxy that overwrites
+   * the header), "false", or addresses/CIDRs separated by commas.
+   */
+  trustProxy: boolean | string;
   /** the environment itself, for channel connectors that read their own settings */
   env: NodeJS.ProcessEnv;
 }
@@ -44,7 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       ...(env.INBOUND_REPORTS_PER_SENDER_HOUR ? { reportsPerHour: positiveInt(env.INBOUND_REPORTS_PER_SENDER_HOUR, "INBOUND_REPORTS_PER_SENDER_HOUR") } : {}),
       ...(env.INBOUND_STATUS_PER_SENDER_HOUR ? { statusRequestsPerHour: positiveInt(env.INBOUND_STATUS_PER_SENDER_HOUR, "INBOUND_STATUS_PER_SENDER_HOUR") } : {}),
     },
+    rateLimits: {
+      ...(env.OPEN311_POSTS_PER_MINUTE ? { open311PostsPerMinute: positiveInt(env.OPEN311_POSTS_PER_MINUTE, "OPEN311_POSTS_PER_MINUTE") } : {}),
+      ...(env.OPEN_DATA_DOWNLOADS_PER_HOUR ? { openDataDownloadsPerHour: positiveInt(env.OPEN_DATA_DOWNLOADS_PER_HOUR, "OPEN_DATA_DOWNLOADS_PER_HOUR") } : {}),
+    },
     mapTiles: mapTilesFrom(env),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     env,
   };
 }
@@ -72,6 +86,13 @@ function mapTilesFrom(env: NodeJS.ProcessEnv): MapTiles | null {
   const hostTemplate = new URL(url.replace(/\{s\}/g, "subdomainplaceholder").replace(/\{[a-z]+\}/gi, "0")).host;
   const host = hostTemplate.replace(/^[^.]*subdomainplaceholder[^.]*\./, "*.");
   return { url, attribution: env.MAP_TILE_ATTRIBUTION?.trim() || null, cspSource: `${parsed.protocol}//${host}` };
+}
+
+function trustProxyFrom(value: string | undefined): boolean | string {
+  const v = value?.trim();
+  if (!v) return "loopback";
+  if (v === "true" || v === "false") return v === "true";
+  return v;
 }
 
 function positiveInt(value: string, name: string): number {

@@ -189,6 +189,35 @@ describe("CSV export of the inbox", () => {
 });
 
 describe("open data", () => {
+  it("limits open-data downloads per client address and hour (OPEN_DATA_DOWNLOADS_PER_HOUR)", async () => {
+    const ctx = app.running.ctx;
+    const limit = ctx.rateLimits.openDataDownloadsPerHour;
+    ctx.rateLimits.openDataDownloadsPerHour = 2;
+    const saved = app.clock.now;
+    app.clock.now = new Date("2027-01-04T03:00:00Z");
+    const from = (ip: string, file: string) => app.server.inject({ method: "GET", url: `/api/v1/open-data/${file}`, remoteAddress: ip });
+    try {
+      expect((await from("203.0.113.7", "reports.csv")).statusCode).toBe(200);
+      expect((await from("203.0.113.7", "reports.geojson")).statusCode).toBe(200);
+      // a bad filter is refused before it counts
+      expect((await from("203.0.113.7", "reports.csv?category=bogus")).statusCode).toBe(400);
+      const refused = await from("203.0.113.7", "reports.csv");
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ error: { code: "RATE_LIMITED" } });
+      // X-Forwarded-For is believed from a loopback proxy only (TRUST_PROXY), so a client cannot name a fresh address
+      const spoofed = await app.server.inject({ method: "GET", url: "/api/v1/open-data/reports.csv", remoteAddress: "203.0.113.7", headers: { "x-forwarded-for": "192.0.2.55" } });
+      expect(spoofed.statusCode).toBe(429);
+      const proxied = await app.server.inject({ method: "GET", url: "/api/v1/open-data/reports.csv", remoteAddress: "127.0.0.1", headers: { "x-forwarded-for": "192.0.2.55" } });
+      expect(proxied.statusCode).toBe(200);
+      expect((await from("198.51.100.20", "reports.csv")).statusCode).toBe(200);
+      app.clock.now = new Date("2027-01-04T04:00:00Z");
+      expect((await from("203.0.113.7", "reports.csv")).statusCode).toBe(200);
+    } finally {
+      ctx.rateLimits.openDataDownloadsPerHour = limit;
+      app.clock.now = saved;
+    }
+  });
+
   it("lists only publicly listed reports, rounded, without text or identity, as CSV and GeoJSON", async () => {
     const res = await app.get("/api/v1/open-data/reports.csv?from=2020-01-01");
     expect(res.statusCode, res.body).toBe(200);

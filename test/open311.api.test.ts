@@ -315,3 +315,27 @@ describe("Open311 requests", () => {
     expect(closed.status_notes).toMatch(/Kementerian PUPR/);
   });
 });
+
+describe("Open311 allowance", () => {
+  it("limits posts per api_key and minute (OPEN311_POSTS_PER_MINUTE) with the spec's error, other keys unaffected", async () => {
+    const ctx = app.running.ctx;
+    const limit = ctx.rateLimits.open311PostsPerMinute;
+    ctx.rateLimits.open311PostsPerMinute = 2;
+    app.clock.now = new Date("2026-11-30T03:00:00Z");
+    try {
+      const post = (key: string) => postRequest(base({ api_key: key, description: "Lampu jalan mati di depan sekolah" }));
+      valid(await post(ENV_KEY), "post-response", 201);
+      valid(await post(ENV_KEY), "post-response", 201);
+      const refused = valid<Array<{ code: number; description: string }>>(await post(ENV_KEY), "error", 429);
+      expect(refused[0]!.description).toMatch(/at most 2 requests per minute/);
+      valid(await post("other-key"), "post-response", 201);
+      // a bad key is still a 403, whatever the allowance
+      valid(await post("wrong"), "error", 403);
+      app.clock.now = new Date("2026-11-30T03:01:00Z");
+      valid(await post(ENV_KEY), "post-response", 201);
+    } finally {
+      ctx.rateLimits.open311PostsPerMinute = limit;
+      app.clock.now = null;
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { ReferenceCache } from "./reference-cache.ts";
 import { TicketAllocator } from "./tickets.ts";
 import { LruCache } from "./lru-cache.ts";
 import { DEFAULT_SENDER_LIMITS, type SenderLimits } from "./sender-limits.ts";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "./rate-limits.ts";
 
 /** What every use case needs: the database, the blob store, the clock and the reference data. */
 export interface AppContext {
@@ -20,9 +21,11 @@ export interface AppContext {
   publicBaseUrl: string;
   /** how much one sender may ask of us through the channels (src/app/sender-limits.ts) */
   senderLimits: SenderLimits;
+  /** how much an Open311 client or an open-data downloader may ask (src/app/rate-limits.ts) */
+  rateLimits: RateLimits;
 }
 
-export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; publicBaseUrl: string; now?: () => Date; senderLimits?: Partial<SenderLimits> }): AppContext {
+export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; publicBaseUrl: string; now?: () => Date; senderLimits?: Partial<SenderLimits>; rateLimits?: Partial<RateLimits> }): AppContext {
   return {
     pool: opts.pool,
     blobs: opts.blobs,
@@ -33,5 +36,6 @@ export function createAppContext(opts: { pool: pg.Pool; blobs: BlobStore; public
     newId: randomUUID,
     publicBaseUrl: opts.publicBaseUrl,
     senderLimits: { ...DEFAULT_SENDER_LIMITS, ...opts.senderLimits },
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits },
   };
 }

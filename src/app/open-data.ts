@@ -4,6 +4,7 @@ import { STATE_COLOUR, type ReportState } from "../domain/report.ts";
 import { CSV_BOM, csvRow, jakartaDate } from "../domain/summary.ts";
 import { openDataBatch, type KeysetCursor, type OpenDataFilter, type OpenDataRow } from "../store/exports.store.ts";
 import type { AppContext } from "./context.ts";
+import { allowOpenDataDownload } from "./rate-limits.ts";
 import type { Reference } from "./reference-cache.ts";
 import { EXPORT_BATCH } from "./exports.ts";
 
@@ -88,8 +89,9 @@ async function* batches(ctx: AppContext, filter: OpenDataFilter): AsyncGenerator
 }
 
 /** Checks the input and answers the CSV stream (validation errors are thrown before the first byte). */
-export async function openDataCsv(ctx: AppContext, input: OpenDataInput): Promise<AsyncGenerator<string>> {
+export async function openDataCsv(ctx: AppContext, input: OpenDataInput, clientAddress: string): Promise<AsyncGenerator<string>> {
   const { ref, filter } = await filterOf(ctx, input);
+  await allowOpenDataDownload(ctx, clientAddress);
   return (async function* () {
     yield CSV_BOM + csvRow(OPEN_DATA_COLUMNS);
     for await (const rows of batches(ctx, filter)) {
@@ -102,8 +104,9 @@ export async function openDataCsv(ctx: AppContext, input: OpenDataInput): Promis
 }
 
 /** The same records as a GeoJSON FeatureCollection (RFC 7946, [lon, lat]); a report without a point has geometry null. */
-export async function openDataGeoJson(ctx: AppContext, input: OpenDataInput): Promise<AsyncGenerator<string>> {
+export async function openDataGeoJson(ctx: AppContext, input: OpenDataInput, clientAddress: string): Promise<AsyncGenerator<string>> {
   const { ref, filter } = await filterOf(ctx, input);
+  await allowOpenDataDownload(ctx, clientAddress);
   return (async function* () {
     yield '{"type":"FeatureCollection","features":[';
     let first = true;

@@ -25,6 +25,7 @@ import {
 } from "../store/open311.store.ts";
 import { findReportById, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
+import { allowOpen311Post } from "./rate-limits.ts";
 import type { Reference } from "./reference-cache.ts";
 import { submitReport } from "./submit-report.ts";
 
@@ -113,6 +114,7 @@ export async function open311PostRequest(
   ctx: AppContext, envKeys: readonly string[], fields: Record<string, string>, language: Language, photos: Buffer[] = [],
 ): Promise<Open311PostResult[]> {
   const client = await open311Client(ctx, envKeys, fields.api_key);
+  await allowOpen311Post(ctx, client);
   const code = text(fields, "service_code", 64);
   if (!code) throw new DomainError("VALIDATION_FAILED", "service_code is required");
   const ref = await ctx.reference.get();

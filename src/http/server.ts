@@ -37,6 +37,8 @@ export interface ServerOptions {
   mapTiles?: MapTiles | null;
   /** OPEN311_API_KEYS: comma-separated keys accepted for Open311 POST */
   open311ApiKeys?: string;
+  /** TRUST_PROXY (config.ts): whose X-Forwarded-For gives the client address; default the loopback proxy */
+  trustProxy?: boolean | string;
 }
 
 /** Builds the HTTP server: validate -> authorize -> call a use case -> present, with one error handler. */
@@ -44,7 +46,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions): Promise
   const app = Fastify({
     logger: opts.logger ? { level: "info" } : false,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? "loopback",
     routerOptions: { maxParamLength: 1000 },
     // Bad URLs and over-long path parameters answer in the contract's error shape too.
     frameworkErrors: (err, _request, reply) => {

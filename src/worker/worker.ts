@@ -5,6 +5,7 @@ import { fetchPendingMedia, type MediaFetchers } from "../app/fetch-media.ts";
 import { processInbound, type ConnectorRegistry } from "../app/inbound.ts";
 import type { SenderRegistry } from "../app/outbound.ts";
 import { sweepSla } from "../app/sla-sweep.ts";
+import { pruneRequestCounters } from "../app/rate-limits.ts";
 import { compactStatistics } from "../app/stats.ts";
 import { startQueue } from "../store/queue.ts";
 
@@ -12,7 +13,7 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Scheduled jobs in the database queue (graphile-worker): the SLA sweep every five minutes, the statistics' fold every minute. */
+/** Scheduled jobs in the database queue (graphile-worker): the SLA sweep every five minutes, the statistics' fold every minute, old request counters hourly. */
 export function taskList(ctx: AppContext): TaskList {
   return {
     sla_sweep: async () => {
@@ -20,6 +21,9 @@ export function taskList(ctx: AppContext): TaskList {
     },
     stats_compact: async () => {
       await compactStatistics(ctx);
+    },
+    rate_limits_prune: async () => {
+      await pruneRequestCounters(ctx);
     },
   };
 }
@@ -68,7 +72,7 @@ export async function startWorker(
     embedded: db.embedded,
     concurrency,
     taskList: taskList(ctx),
-    crontab: "*/5 * * * * sla_sweep ?max=1&id=sla_sweep\n* * * * * stats_compact ?max=1&id=stats_compact",
+    crontab: "*/5 * * * * sla_sweep ?max=1&id=sla_sweep\n* * * * * stats_compact ?max=1&id=stats_compact\n17 * * * * rate_limits_prune ?max=1&id=rate_limits_prune",
   });
   // The outbox relay sends what must leave; the inbound job turns stored webhooks into reports.
   const relay = startPoller("relay", async () => ({ handled: await drainOutbox(ctx, senders, 50), batch: 50 }));

@@ -77,7 +77,7 @@ function openDataRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get("/api/v1/open-data/reports.csv", {
       schema: { tags: ["open data"], summary: "Publicly listed reports as CSV (no login; no identity, no text; points rounded to ~100 m)", querystring: openDataQuery },
     }, async (request, reply) => {
-      const rows = await openDataCsv(ctx, request.query);
+      const rows = await openDataCsv(ctx, request.query, request.ip);
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename=laporan-terbuka-${jakartaDate(ctx.now())}.csv`)
@@ -88,7 +88,7 @@ function openDataRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get("/api/v1/open-data/reports.geojson", {
       schema: { tags: ["open data"], summary: "Publicly listed reports as GeoJSON (no login; no identity, no text; points rounded to ~100 m)", querystring: openDataQuery },
     }, async (request, reply) => {
-      const body = await openDataGeoJson(ctx, request.query);
+      const body = await openDataGeoJson(ctx, request.query, request.ip);
       return reply
         .type("application/geo+json; charset=utf-8")
         .header("access-control-allow-origin", "*")
