@@ -1,9 +1,13 @@
 import fs from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { XMLParser } from "fast-xml-parser";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchPendingMedia } from "../src/app/fetch-media.ts";
+import { mediaFetchersFromEnv } from "../src/channels/media-fetchers.ts";
 import { multipart, PLACES, startTestApp, testJpeg, uploadPhoto, type Officer, type TestApp } from "./harness.ts";
 
 const ENV_KEY = "env-key-for-fixmystreet-3f9a";
@@ -336,6 +340,41 @@ describe("Open311 allowance", () => {
     } finally {
       ctx.rateLimits.open311PostsPerMinute = limit;
       app.clock.now = null;
+    }
+  });
+});
+
+describe("Open311 media links", () => {
+  it("fetches a posted media_url into the report's photo (public addresses only unless allowed)", async () => {
+    const jpeg = await testJpeg();
+    const server = createServer((req, res) => {
+      if (req.url === "/foto.jpg") res.writeHead(200, { "content-type": "image/jpeg" }).end(jpeg);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const post = (url: string) => postRequest(base({ api_key: "other-key", media_url: url, description: "Pohon tumbang menutup jalan" }));
+      const fetched = valid<PostAnswer[]>(await post(`${origin}/foto.jpg`), "post-response", 201)[0]!.service_request_id;
+      const guarded = valid<PostAnswer[]>(await post(`${origin}/foto.jpg?lagi`), "post-response", 201)[0]!.service_request_id;
+      // The default network rule first: a link to a private address is refused, the report keeps no photo.
+      const ctx = app.running.ctx;
+      const onlyGuarded = await ctx.pool.query("update inbound_media set next_attempt_at = now() + interval '1 day' where url = $1", [`${origin}/foto.jpg`]);
+      expect(onlyGuarded.rowCount).toBe(1);
+      expect(await fetchPendingMedia(ctx, mediaFetchersFromEnv({}))).toBe(1);
+      const refused = await ctx.pool.query("select status, last_error as error from inbound_media where url = $1", [`${origin}/foto.jpg?lagi`]);
+      expect(refused.rows[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/not public/) });
+      expect(valid<Req[]>(await app.get(`/open311/v2/requests/${guarded}.json`), "request")[0]!.media_url).toBeNull();
+      // A partner network inside the city's (MEDIA_ALLOW_PRIVATE_ADDRESSES=1): fetched, and the request shows the photo.
+      await ctx.pool.query("update inbound_media set next_attempt_at = now() where url = $1", [`${origin}/foto.jpg`]);
+      expect(await fetchPendingMedia(ctx, mediaFetchersFromEnv({ MEDIA_ALLOW_PRIVATE_ADDRESSES: "1" }))).toBe(1);
+      const request = valid<Req[]>(await app.get(`/open311/v2/requests/${fetched}.json`), "request")[0]!;
+      expect(request.media_url).toMatch(/\/api\/v1\/public\/photos\//);
+      const photo = await app.get(request.media_url!.replace(/^https?:\/\/[^/]+/, ""));
+      expect(photo.statusCode).toBe(200);
+      expect(photo.headers["content-type"]).toMatch(/^image\//);
+    } finally {
+      server.close();
     }
   });
 });

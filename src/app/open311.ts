@@ -9,12 +9,11 @@ import type { Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { open311Updates, parseOpen311Date, serviceOf, type Open311Service } from "../domain/open311.ts";
 import { projectForOpen311, publicCoordinate, scrubPublicText } from "../domain/projection.ts";
-import type { Category, Language, Report } from "../domain/report.ts";
+import { STATE_LABEL, type Category, type Language, type Report } from "../domain/report.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import {
   eventPhotos,
   findActiveApiKey,
-  findReportIdByTicket,
   findTicketByToken,
   insertApiKey,
   insertToken,
@@ -23,11 +22,13 @@ import {
   listReportsWithEventsBetween,
   revokeApiKey,
 } from "../store/open311.store.ts";
+import { withTransaction } from "../store/db.ts";
+import { queueMedia } from "../store/media.store.ts";
 import { findReportById, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import { allowOpen311Post } from "./rate-limits.ts";
 import type { Reference } from "./reference-cache.ts";
-import { submitReport } from "./submit-report.ts";
+import { intakeReport } from "./submit-report.ts";
 
 const DAY_MS = 86_400_000;
 /** The spec's default and widest window of requested_datetime. */
@@ -135,24 +136,31 @@ export async function open311PostRequest(
   if (mediaUrl !== null && !/^https?:\/\/\S+$/i.test(mediaUrl)) throw new DomainError("VALIDATION_FAILED", "media_url must be an http(s) URL");
 
   const token = randomBytes(16).toString("hex");
-  const created = await submitReport(ctx, {
-    description: description ?? (language === "en" ? category.nameEn : category.nameId),
-    kind: "pengaduan",
-    kindGiven: true,
-    lat,
-    lon,
-    address,
-    category: category.code,
-    contact: email || phone || name ? { name, email, phone } : null,
-    channel: "open311",
-    channelRef: `${client}:${token}`,
-    language,
-    photos,
-    // The media is a link the client keeps; it stays on the created event (not fetched).
-    eventData: { open311: { client, token, mediaUrl } },
+  // The report, its token and the queued media link commit together.
+  const created = await withTransaction(ctx.pool, async (tx) => {
+    const intake = await intakeReport(ctx, tx, {
+      description: description ?? (language === "en" ? category.nameEn : category.nameId),
+      kind: "pengaduan",
+      kindGiven: true,
+      lat,
+      lon,
+      address,
+      category: category.code,
+      contact: email || phone || name ? { name, email, phone } : null,
+      channel: "open311",
+      channelRef: `${client}:${token}`,
+      language,
+      photos,
+      eventData: { open311: { client, token, mediaUrl } },
+    });
+    await insertToken(tx, { token, reportId: intake.reportId, client });
+    // The client's media link becomes a photo like a channel's attachment: the worker fetches it (public
+    // addresses only, size and type checked, EXIF stripped); the link stays on the created event either way.
+    if (mediaUrl) {
+      await queueMedia(tx, [{ reportId: intake.reportId, eventId: intake.eventId, channel: "open311", url: mediaUrl, data: null, contentType: null, filename: null }], ctx.now());
+    }
+    return { ticket: intake.ticket, label: STATE_LABEL[intake.language][intake.state] };
   });
-  const reportId = await findReportIdByTicket(ctx.pool, created.ticket);
-  if (reportId) await insertToken(ctx.pool, { token, reportId, client });
   return [{
     token,
     service_request_id: created.ticket,

@@ -110,7 +110,7 @@ export class GraphMediaFetcher implements MediaFetcher {
 export function mediaFetchersFromEnv(env: NodeJS.ProcessEnv): MediaFetchers {
   const network: MediaNetwork = { publicOnly: env.MEDIA_ALLOW_PRIVATE_ADDRESSES !== "1" };
   const byChannel = new Map<string, MediaFetcher>();
-  for (const channel of ["qlue", "facebook", "lapor", "twitter"]) byChannel.set(channel, new HttpMediaFetcher(`${channel} media`, network));
+  for (const channel of ["qlue", "facebook", "lapor", "twitter", "open311"]) byChannel.set(channel, new HttpMediaFetcher(`${channel} media`, network));
   byChannel.set("sms", env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
     ? new TwilioMediaFetcher({ baseUrl: env.TWILIO_API_BASE_URL || undefined, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, network })
     : new HttpMediaFetcher("sms media", network));

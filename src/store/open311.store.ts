@@ -58,11 +58,6 @@ export async function findTicketByToken(q: Queryable, token: string): Promise<st
   return rows[0]?.ticket ?? null;
 }
 
-export async function findReportIdByTicket(q: Queryable, ticket: string): Promise<string | null> {
-  const { rows } = await q.query<{ id: string }>("select id from reports where ticket = $1", [ticket]);
-  return rows[0]?.id ?? null;
-}
-
 export interface Open311RequestFilter {
   tickets?: string[];
   category?: string;

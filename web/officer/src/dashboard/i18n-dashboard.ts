@@ -10,6 +10,7 @@ const id = {
     filters: "Saring", kota: "Kota/kabupaten (kode)", kecamatan: "Kecamatan (kode)", kelurahan: "Kelurahan (kode)",
     category: "Kategori", channel: "Kanal", from: "Dari tanggal", to: "Sampai tanggal", any: "Semua", apply: "Terapkan", reset: "Atur ulang",
     totals: "Laporan menurut warna", total: "Semua laporan",
+    periodNote: "Rentang tanggal berlaku untuk kepatuhan SLA, tingkat, tren, unit dan peringkat. Warna, rincian merah dan umur laporan selalu menunjukkan keadaan sekarang.",
     redTitle: "Laporan merah: mana yang benar-benar terabaikan?",
     redIntro: "Merah berarti belum ada tindakan. Rinciannya membedakan laporan yang sungguh diabaikan dari yang sedang dikoordinasikan.",
     red: {
@@ -53,6 +54,7 @@ const en: typeof id = {
     filters: "Filter", kota: "City/regency (code)", kecamatan: "District (code)", kelurahan: "Kelurahan (code)",
     category: "Category", channel: "Channel", from: "From date", to: "To date", any: "All", apply: "Apply", reset: "Reset",
     totals: "Reports by colour", total: "All reports",
+    periodNote: "The dates apply to SLA compliance, rates, trend, units and rankings. Colours, the red breakdown and ageing always show the state now.",
     redTitle: "Red reports: which are truly ignored?",
     redIntro: "Red means no action yet. The breakdown tells a truly ignored report from one being coordinated.",
     red: {
