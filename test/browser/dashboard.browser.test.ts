@@ -124,6 +124,12 @@ describe("the dashboard screens in Chromium", () => {
     // and the inbox offers its current list as CSV
     const csv = await page.getByTestId("inbox-csv").getAttribute("href");
     expect(csv).toMatch(/^\/api\/v1\/reports\.csv\?.*redReason=coordination/);
+    // the dashboard's own filter is named above the list, and one button drops it
+    await expect.poll(() => page.getByTestId("inbox-dashboard-filter").textContent()).toContain("Dalam koordinasi ke unit lain");
+    await screenshot(page, "officer-inbox-from-dashboard-1280");
+    await page.getByTestId("inbox-dashboard-clear").click();
+    await page.waitForURL((url) => !url.searchParams.has("redReason"));
+    expect(await page.getByTestId("inbox-dashboard-filter").count()).toBe(0);
   }, 120_000);
 
   it("the rankings page explains its method", async () => {

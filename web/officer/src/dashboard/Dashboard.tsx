@@ -115,11 +115,11 @@ export function Dashboard({ user }: { user: User }) {
           </label>
           <label>{t("dash.from")}<input type="date" value={draft.from ?? ""} onChange={(e) => set("from", e.target.value)} /></label>
           <label>{t("dash.to")}<input type="date" value={draft.to ?? ""} onChange={(e) => set("to", e.target.value)} /></label>
-          <p className="muted small dash-period-note">{t("dash.periodNote")}</p>
           <div className="buttons filter-buttons">
             <button type="submit" data-testid="dash-apply">{t("dash.apply")}</button>
             <button type="button" className="secondary" onClick={reset}>{t("dash.reset")}</button>
           </div>
+          <p className="muted small dash-period-note">{t("dash.periodNote")}</p>
         </form>
       </details>
 
