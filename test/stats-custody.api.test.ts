@@ -8,6 +8,7 @@
  * equal timestamps, weekends and a holiday.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../src/domain/random.ts";
 import { makeCalendar, custodySegmentsFromEvents, heldTimeByUnit } from "../src/domain/sla-clock.ts";
 import { listEvents } from "../src/store/reports.store.ts";
 import { heldByUnit } from "../src/store/stats.store.ts";
@@ -16,18 +17,6 @@ import { PLACES, startTestApp, type TestApp } from "./harness.ts";
 const START = new Date("2026-12-18T01:30:00Z"); // Friday 08:30 WIB, a week before the 25 December holiday
 const NOW = new Date("2027-07-01T05:00:00Z");
 const UNITS = ["kel-31.71.01.1001", "dinas-bina-marga", "dinas-cipta-karya-tata-ruang-pertanahan", "dinas-bina-marga@31.71", "kel-31.73.03.1008"];
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Step { type: string; toState: string | null; toUnit?: boolean; unit?: boolean }
 const STEPS: Step[] = [
@@ -80,7 +69,7 @@ describe("time held per unit", () => {
     }
 
     // Random events, interleaved across reports, at non-decreasing instants (equal ones included).
-    const rnd = random(20261128);
+    const rnd = mulberry32(20261128);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
     let at = START.getTime() + 60_000;
     for (let n = 0; n < 24 * 9; n++) {

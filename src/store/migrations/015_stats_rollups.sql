@@ -14,7 +14,8 @@
 --   3. Working time of open custody was a PL/pgSQL call per open report. It is now a join with a working-day
 --      calendar (stats_calendar), and stats_rebuild() is set-based (window functions) instead of replaying
 --      every event, so it runs in minutes on a million reports, not hours.
--- The report-level columns (red_reason, reopen_red), stats_custody and stats_working_ms() stay as 014 made them.
+-- The report-level columns (red_reason, reopen_red), stats_custody, stats_apply_custody() and stats_working_ms()
+-- stay as 014 made them.
 -- Plain SQL and PL/pgSQL of PostgreSQL 15 (runs on PGlite too).
 
 drop trigger reports_stats on reports;
@@ -23,8 +24,6 @@ drop function stats_rebuild();
 drop function stats_compact();
 drop function stats_event_added();
 drop function stats_apply_event(report_events);
-drop function stats_apply_custody(report_events);
-drop function stats_held_add(text, timestamptz, bigint);
 drop function stats_reports_changed();
 drop function stats_current_add(reports, integer);
 drop table stats_current;
@@ -218,47 +217,10 @@ end $$;
 create trigger reports_stats after insert or update or delete on reports
   for each row execute function stats_reports_changed();
 
-create function stats_held_add(unit text, ended timestamptz, ms bigint) returns void language plpgsql as $$
+-- 014's stats_apply_custody() stays as it is; the closed segments it hands here now go to the held log.
+create or replace function stats_held_add(unit text, ended timestamptz, ms bigint) returns void language plpgsql as $$
 begin
   insert into stats_log_held values (unit, stats_jakarta_day(ended), least(ms / 86400000, 60)::smallint, 1, ms);
-end $$;
-
--- Custody changes of one event (sla-clock.ts custodySegmentsFromEvents): closes the current segment into
--- the held log when the holder changes or the clock stops.
-create function stats_apply_custody(e report_events) returns void language plpgsql as $$
-declare
-  c stats_custody;
-  named text;
-  target text;
-begin
-  if e.type in ('assigned', 'escalated', 'sla_breached', 'supported', 'message_in', 'message_out', 'officer_reply') then
-    return;
-  end if;
-  select * into c from stats_custody where report_id = e.report_id;
-  if e.to_state in ('done', 'closed') or e.type = 'closed' then
-    if found and c.unit_id is not null then
-      perform stats_held_add(c.unit_id, e.created_at, stats_working_ms(c.since, e.created_at));
-      update stats_custody set unit_id = null, since = e.created_at where report_id = e.report_id;
-    end if;
-    return;
-  end if;
-  if found and c.unit_id is null and e.to_state is null then return; end if;
-  named := coalesce(e.to_unit_id, case when e.type in ('created', 'routed') then e.unit_id end);
-  if named is not null then
-    target := named;
-  elsif found and c.unit_id is null and c.last_unit_id is not null then
-    target := c.last_unit_id;
-  else
-    return;
-  end if;
-  if not found then
-    insert into stats_custody values (e.report_id, target, target, e.created_at);
-  elsif c.unit_id is distinct from target then
-    if c.unit_id is not null then
-      perform stats_held_add(c.unit_id, e.created_at, stats_working_ms(c.since, e.created_at));
-    end if;
-    update stats_custody set unit_id = target, last_unit_id = target, since = e.created_at where report_id = e.report_id;
-  end if;
 end $$;
 
 -- One event into the flow log and the custody tables.
