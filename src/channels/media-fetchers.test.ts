@@ -58,7 +58,7 @@ describe("media fetchers", () => {
   it("builds from the environment: limits, and WhatsApp only with a token", () => {
     const defaults = mediaFetchersFromEnv({});
     expect(defaults).toMatchObject({ maxBytes: 10 * 1024 * 1024, timeoutMs: 15_000, maxAttempts: 6 });
-    expect([...defaults.byChannel.keys()].sort()).toEqual(["facebook", "lapor", "qlue", "sms", "twitter"]);
+    expect([...defaults.byChannel.keys()].sort()).toEqual(["facebook", "lapor", "open311", "qlue", "sms", "twitter"]);
     expect(mediaFetchersFromEnv({ WHATSAPP_ACCESS_TOKEN: "t", MEDIA_MAX_BYTES: "5000" })).toMatchObject({ maxBytes: 5000 });
     expect(mediaFetchersFromEnv({ WHATSAPP_ACCESS_TOKEN: "t" }).byChannel.has("whatsapp")).toBe(true);
     expect(() => mediaFetchersFromEnv({ MEDIA_MAX_BYTES: "10MB" })).toThrow(/MEDIA_MAX_BYTES/);
