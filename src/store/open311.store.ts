@@ -107,8 +107,10 @@ export async function listOpen311Reports(q: Queryable, f: Open311RequestFilter):
  */
 export async function listReportsWithEventsBetween(q: Queryable, from: Date, to: Date, limit: number): Promise<Report[]> {
   const { rows } = await q.query<Record<string, unknown>>(
+    // only events that change what the public sees can be updates (open311Updates): their time index (migration 017)
     `select r.* from reports r
-      where r.public_listed and exists (select 1 from report_events e where e.report_id = r.id and e.created_at >= $1 and e.created_at <= $2)
+      where r.public_listed and r.id in (select e.report_id from report_events e
+        where (e.to_state is not null or e.public_comment is not null) and e.created_at >= $1 and e.created_at <= $2)
       order by r.updated_at desc, r.id limit $3`,
     [from, to, limit],
   );
