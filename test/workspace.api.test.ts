@@ -227,6 +227,24 @@ describe("replies to the citizen", () => {
     expect(pub.body).not.toContain("sedang kami tindak lanjuti");
   });
 
+  it("refuses a reply on a status-only partner (Qlue) before anything is queued, and says so in the templates", async () => {
+    const ticket = await publicReport({ description: "Saluran air mampet di gang lima", contact: { email: "warga.qlue@example.com" } });
+    const pool = app.running.ctx.pool;
+    // as if it came through Qlue (the partner shows status and public comments only)
+    await pool.query("update reports set channel = 'qlue' where ticket = $1", [ticket]);
+    const templates = (await app.get(`/api/v1/reports/${ticket}/reply-templates`, lurah)).json() as { items: unknown[]; statusOnly: boolean };
+    expect(templates.statusOnly).toBe(true);
+    expect((await app.get(`/api/v1/reports/${portalTicket}/reply-templates`, lurah)).json()).toMatchObject({ statusOnly: false });
+    const count = async () => (await pool.query<{ n: number }>(
+      "select (select count(*) from outbox o join reports r on r.id = o.report_id where r.ticket = $1)::int + (select count(*) from report_events e join reports r on r.id = e.report_id where r.ticket = $1 and e.type = 'officer_reply')::int as n",
+      [ticket])).rows[0]!.n;
+    const before = await count();
+    const res = await app.post(`/api/v1/reports/${ticket}/replies`, { text: "Mohon kirim foto lokasi" }, lurah);
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ error: { code: "NO_CHANNEL", message: expect.stringMatching(/status and public comments only/) } });
+    expect(await count()).toBe(before);
+  });
+
   it("answers a walk-in report by SMS to the citizen's phone; the triage desk may reply too", async () => {
     const res = await app.post(`/api/v1/reports/${walkInTicket}/replies`, { text: "Petugas PPSU akan datang besok pagi." }, admin);
     expect(res.statusCode, res.body).toBe(201);

@@ -9,6 +9,12 @@ import { queueSubscriberUpdates } from "./subscriptions.ts";
 export const STATUS_PARTNERS: ReadonlySet<string> = new Set(["qlue", "lapor"]);
 
 /**
+ * Partners that show the status and the public comment but carry no message to the person (Qlue's callback has no
+ * message endpoint): an officer's reply there would be queued and never delivered, so it is refused up front.
+ */
+export const STATUS_ONLY_CHANNELS: ReadonlySet<string> = new Set(["qlue"]);
+
+/**
  * Writes what a decision says must reach people, in the caller's transaction: notifications for
  * units go straight into the workspace inbox; messages for the citizen go into the outbox,
  * answered on the channel the report came from, and leave after commit. The idempotency key

@@ -7,6 +7,7 @@ import { withTransaction } from "../store/db.ts";
 import { enqueueOutbox } from "../store/outbox.store.ts";
 import { findReportByTicket, insertEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
+import { STATUS_ONLY_CHANNELS } from "./notify.ts";
 import type { Reference } from "./reference-cache.ts";
 import { ticketOrThrow } from "./transition-report.ts";
 
@@ -43,7 +44,11 @@ export async function replyTemplatesFor(ctx: AppContext, actor: Actor, ticket: s
     category: category ? (language === "en" ? category.nameEn : category.nameId) : language === "en" ? "uncategorised" : "tanpa kategori",
     kelurahan: report.kelurahanCode ? (ref.regionNames.get(report.kelurahanCode) ?? report.kelurahanCode) : "-",
   };
-  return { items: replyTemplates(ref).map((t) => renderReplyTemplate(t, params, language)) };
+  return {
+    items: replyTemplates(ref).map((t) => renderReplyTemplate(t, params, language)),
+    // the channel shows status and public comments only: the workspace says so instead of offering the form
+    statusOnly: STATUS_ONLY_CHANNELS.has(report.channel),
+  };
 }
 
 /**
@@ -65,6 +70,8 @@ export async function replyToCitizen(ctx: AppContext, actor: Actor, ticket: stri
     if (!canReplyToCitizen(actor, report, ref.units))
       throw new DomainError("FORBIDDEN", "only officers of the unit holding the report answer the citizen");
     if (!report.citizenId) throw new DomainError("NO_CHANNEL", "this report has no citizen to answer (no contact was given)");
+    if (STATUS_ONLY_CHANNELS.has(report.channel))
+      throw new DomainError("NO_CHANNEL", `${report.channel} shows the report's status and public comments only, not messages: write a public comment with the next transition`);
     const now = ctx.now();
     const [eventId] = await insertEvents(tx, report.id, { userId: actor.userId, role: actor.role, citizenId: null }, [{
       type: "officer_reply",

@@ -14,11 +14,16 @@ export function ReplyForm({ report, onSent }: { report: ReportView; onSent: (mes
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [hidden, setHidden] = useState(false);
+  const [statusOnly, setStatusOnly] = useState(false);
 
   useEffect(() => {
     let live = true;
     api.replyTemplates(report.ticket, i18n.language).then(
-      (r) => live && setTemplates(r.items),
+      (r) => {
+        if (!live) return;
+        setTemplates(r.items);
+        setStatusOnly(r.statusOnly === true);
+      },
       (err: unknown) => {
         if (!live) return;
         if (err instanceof ApiError && err.status === 403) setHidden(true); // not this officer's to answer
@@ -55,11 +60,11 @@ export function ReplyForm({ report, onSent }: { report: ReportView; onSent: (mes
   }
 
   if (hidden) return null;
-  if (!report.citizen) {
+  if (!report.citizen || statusOnly) {
     return (
       <section className="card" aria-labelledby="h-reply" data-testid="reply">
         <h2 id="h-reply">{t("reply.title")}</h2>
-        <p className="muted" data-testid="reply-no-contact">{t("reply.noChannel")}</p>
+        <p className="muted" data-testid="reply-no-contact">{statusOnly ? t("reply.statusOnly", { channel: report.channel }) : t("reply.noChannel")}</p>
       </section>
     );
   }

@@ -183,7 +183,7 @@ export const api = {
   views: () => request<{ items: SavedView[] }>("GET", "/api/v1/views"),
   saveView: (name: string, filters: Record<string, string>) => request<SavedView>("POST", "/api/v1/views", { name, filters }),
   deleteView: (id: string) => request<unknown>("DELETE", `/api/v1/views/${encodeURIComponent(id)}`),
-  replyTemplates: (ticket: string, lang: string) => request<{ items: ReplyTemplate[] }>("GET", `/api/v1/reports/${encodeURIComponent(ticket)}/reply-templates?lang=${lang}`),
+  replyTemplates: (ticket: string, lang: string) => request<{ items: ReplyTemplate[]; statusOnly?: boolean }>("GET", `/api/v1/reports/${encodeURIComponent(ticket)}/reply-templates?lang=${lang}`),
   reply: (ticket: string, body: { text: string; templateId?: string }) => request<unknown>("POST", `/api/v1/reports/${encodeURIComponent(ticket)}/replies`, body),
   duplicates: (ticket: string, lang: string) => request<Duplicates>("GET", `/api/v1/reports/${encodeURIComponent(ticket)}/duplicates?lang=${lang}`),
   markDuplicate: (ticket: string, original: string, note?: string) => request<unknown>("POST", `/api/v1/reports/${encodeURIComponent(ticket)}/duplicate-of`, note ? { ticket: original, note } : { ticket: original }),

@@ -90,7 +90,8 @@ const id = {
   reply: {
     title: "Balas pelapor", template: "Templat", noTemplate: "Tanpa templat", text: "Pesan untuk pelapor", send: "Kirim balasan",
     hint: "Dikirim lewat kanal {{channel}}. {{count}}/{{max}} karakter.", sent: "Balasan dikirim.",
-    noChannel: "Pelapor tidak dapat dihubungi: laporan ini tidak punya kanal balasan.", forbidden: "Anda tidak boleh membalas laporan ini.",
+    noChannel: "Pelapor tidak dapat dihubungi: laporan ini tidak punya kanal balasan.",
+    statusOnly: "Laporan dari {{channel}}: kanal ini hanya menampilkan status dan komentar publik, tidak menerima pesan. Tulis komentar publik saat mengubah status.", forbidden: "Anda tidak boleh membalas laporan ini.",
     status: { pending: "Menunggu kirim", queued: "Dalam antrean", sending: "Sedang dikirim", sent: "Terkirim", delivered: "Diterima", failed: "Gagal", dead: "Gagal permanen", skipped: "Dilewati" },
   },
   reasons: { duplicate_linked: "duplikat ditautkan ke laporan ini" },
@@ -190,7 +191,8 @@ const en: typeof id & Tree = {
   reply: {
     title: "Reply to the reporter", template: "Template", noTemplate: "No template", text: "Message to the reporter", send: "Send reply",
     hint: "Sent on the {{channel}} channel. {{count}}/{{max}} characters.", sent: "Reply sent.",
-    noChannel: "The reporter cannot be reached: this report has no reply channel.", forbidden: "You may not reply to this report.",
+    noChannel: "The reporter cannot be reached: this report has no reply channel.",
+    statusOnly: "Report from {{channel}}: this channel shows the status and public comments only, not messages. Write a public comment when you change the status.", forbidden: "You may not reply to this report.",
     status: { pending: "Pending", queued: "Queued", sending: "Sending", sent: "Sent", delivered: "Delivered", failed: "Failed", dead: "Failed for good", skipped: "Skipped" },
   },
   reasons: { duplicate_linked: "a duplicate was linked to this report" },
