@@ -22,7 +22,7 @@ describe("triage reads a report nobody categorized or placed", () => {
     expect(view.triage).toMatchObject({ automatic: true, flags: [], place: { best: { kelurahanCode: KEBON_JERUK, source: "text" } } });
     expect(view.triage.classification.top[0].code).toBe("jalan_rusak");
     expect(view.triage.classification.evidence.length).toBeGreaterThan(0);
-    expect(view.timeline[0].reason).toMatch(/^Suku Dinas Bina Marga Jakarta Barat: category Jalan rusak\/berlubang, point in Kelurahan Kebon Jeruk; category read from the text \(0\.\d\d: [^)]*lubang[^)]*\); place read from the text \("[^"]*kebon jeruk[^"]*", 0\.\d\d\)$/);
+    expect(view.timeline[0].reason).toMatch(/^Suku Dinas Bina Marga Jakarta Barat: kategori Jalan rusak\/berlubang, titik di Kelurahan Kebon Jeruk; kategori dibaca dari teks \(0\.\d\d: [^)]*lubang[^)]*\); tempat dibaca dari teks \("[^"]*kebon jeruk[^"]*", 0\.\d\d\)$/);
   });
 
   it("without substance, or unclear: the desk gets it with the reason and the candidates", async () => {
@@ -71,7 +71,7 @@ describe("routing after a correction follows the category's rule", () => {
     expect(view).toMatchObject({ state: "waiting", category: { code: "jalan_rusak" }, kelurahan: { code: KEBON_JERUK, name: "Kebon Jeruk" } });
     expect(view.holdingUnit.id).toBe("dinas-bina-marga@31.73");
     const routedEvent = view.timeline.findLast((e: { type: string }) => e.type === "routed");
-    expect(routedEvent.reason).toBe("Suku Dinas Bina Marga Jakarta Barat: category Jalan rusak/berlubang, point in Kelurahan Kebon Jeruk");
+    expect(routedEvent.reason).toBe("Suku Dinas Bina Marga Jakarta Barat: kategori Jalan rusak/berlubang, titik di Kelurahan Kebon Jeruk");
 
     // The category was wrong: a broken kelurahan facility. The rule sends it to the kelurahan; the sub-office is told.
     expect((await route({ category: "fasilitas_kelurahan" })).statusCode).toBe(200);

@@ -77,7 +77,7 @@ export async function intakeReport(ctx: AppContext, db: Queryable, input: Submit
   const desk = ref.units.triageUnit();
   const routing = triage.holdForDesk && desk ? { state: "triage" as const, unit: desk, reason: `${routed.reason}; ${triage.holdForDesk}` } : routed;
   const basis = guessBasis(triage, input.category ?? null, hasPoint);
-  const reason = (hasPoint && !kelurahanCode && !triage.holdForDesk ? `${routing.reason}; point outside ${ref.deployment.name}` : routing.reason) + basis;
+  const reason = (hasPoint && !kelurahanCode && !triage.holdForDesk ? `${routing.reason}; titik di luar ${ref.deployment.name}` : routing.reason) + basis;
   const triageRecord = { ...triage.record, automatic: triage.record.automatic && routing.state === "waiting" };
 
   // Every photo is checked before anything is written: one bad photo refuses the whole report.
@@ -168,8 +168,8 @@ function guessBasis(triage: ReturnType<typeof readReport>, givenCategory: string
   const parts: string[] = [];
   const top = triage.record.classification?.top[0];
   if (!givenCategory && triage.categoryCode && top)
-    parts.push(`category read from the text (${top.confidence.toFixed(2)}: ${triage.record.classification!.evidence.slice(0, 3).join(", ")})`);
+    parts.push(`kategori dibaca dari teks (${top.confidence.toFixed(2)}: ${triage.record.classification!.evidence.slice(0, 3).join(", ")})`);
   const best = triage.record.place?.best;
-  if (!hasPoint && triage.kelurahanCode && best) parts.push(`place read from the text ("${best.evidence}", ${best.confidence.toFixed(2)})`);
+  if (!hasPoint && triage.kelurahanCode && best) parts.push(`tempat dibaca dari teks ("${best.evidence}", ${best.confidence.toFixed(2)})`);
   return parts.length ? `; ${parts.join("; ")}` : "";
 }

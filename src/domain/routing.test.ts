@@ -55,7 +55,7 @@ describe("routeReport", () => {
     expect(d?.reason).toContain("Suku Dinas Bina Marga Jakarta Barat");
     expect(d?.reason).toContain("Kebon Jeruk");
     expect(d?.reason).toContain("Jalan rusak/berlubang");
-    expect(d?.reason).toBe("Suku Dinas Bina Marga Jakarta Barat: category Jalan rusak/berlubang, point in Kelurahan Kebon Jeruk");
+    expect(d?.reason).toBe("Suku Dinas Bina Marga Jakarta Barat: kategori Jalan rusak/berlubang, titik di Kelurahan Kebon Jeruk");
   });
 
   it("names the kelurahan for a kelurahan-owned category", () => {
@@ -63,13 +63,13 @@ describe("routeReport", () => {
   });
 
   it("says why a report went to triage", () => {
-    expect(route("pengaduan", null, "31.73.05.1001")?.reason).toBe("no category");
-    expect(route("pengaduan", JALAN_RUSAK, null)?.reason).toContain("no location");
+    expect(route("pengaduan", null, "31.73.05.1001")?.reason).toBe("belum berkategori");
+    expect(route("pengaduan", JALAN_RUSAK, null)?.reason).toContain("tanpa lokasi");
     expect(route("pengaduan", ADMINDUK, "31.73.05.1001")?.reason).toContain("dinas-dukcapil");
   });
 
   it("a suggestion without a place names no place", () => {
-    expect(route("aspirasi", JALAN_RUSAK, null)?.reason).toBe("Dinas Bina Marga: category Jalan rusak/berlubang");
+    expect(route("aspirasi", JALAN_RUSAK, null)?.reason).toBe("Dinas Bina Marga: kategori Jalan rusak/berlubang");
   });
 
   it("skips an inactive sub-office and falls back to the agency", () => {

@@ -12,7 +12,7 @@ export interface RoutingInput {
 export interface RoutingDecision {
   state: Extract<ReportState, "triage" | "waiting">;
   unit: Unit;
-  /** why it landed there, stored on the routing event and shown to officers */
+  /** why it landed there, stored on the routing event and shown to officers (in Indonesian, the officers' language) */
   reason: string;
 }
 
@@ -26,30 +26,30 @@ export function routeReport(input: RoutingInput): RoutingDecision | null {
   const { category, kelurahanCode, units } = input;
   const triage = units.triageUnit();
   const toTriage = (reason: string): RoutingDecision | null => (triage ? { state: "triage", unit: triage, reason } : null);
-  if (!category) return toTriage("no category");
+  if (!category) return toTriage("belum berkategori");
   const where = kelurahanCode ? units.territorialUnitFor(kelurahanCode) : undefined;
   const place = where ? `${where.name}` : null;
   const policy = category.ownerPolicy;
-  const what = `category ${category.nameId}`;
+  const what = `kategori ${category.nameId}`;
   const needsPlace = input.kind === "pengaduan";
-  if (needsPlace && !kelurahanCode) return toTriage(`${what}, no location`);
+  if (needsPlace && !kelurahanCode) return toTriage(`${what}, tanpa lokasi`);
   switch (policy.kind) {
     case "triage":
       return toTriage(what);
     case "kelurahan": {
-      if (!where || where.kind !== "kelurahan") return toTriage(`${what}, kelurahan unknown`);
-      return { state: "waiting", unit: where, reason: `${where.name}: ${what}, point in ${place}` };
+      if (!where || where.kind !== "kelurahan") return toTriage(`${what}, kelurahan tidak diketahui`);
+      return { state: "waiting", unit: where, reason: `${where.name}: ${what}, titik di ${place}` };
     }
     case "agency": {
       const sub = kelurahanCode ? units.subOfficeFor(policy.agency, kelurahanCode) : undefined;
       const unit = sub ?? units.get(policy.agency);
-      if (!unit || !unit.active) return toTriage(`${what}, owner ${policy.agency} missing`);
-      return { state: "waiting", unit, reason: `${unit.name}: ${what}${place ? `, point in ${place}` : ""}` };
+      if (!unit || !unit.active) return toTriage(`${what}, unit pemilik ${policy.agency} tidak ada atau tidak aktif`);
+      return { state: "waiting", unit, reason: `${unit.name}: ${what}${place ? `, titik di ${place}` : ""}` };
     }
     case "external": {
       const unit = units.get(policy.unit);
-      if (!unit || !unit.active) return toTriage(`${what}, owner ${policy.unit} missing`);
-      return { state: "waiting", unit, reason: `${unit.name}: ${what}${place ? `, point in ${place}` : ""}` };
+      if (!unit || !unit.active) return toTriage(`${what}, unit pemilik ${policy.unit} tidak ada atau tidak aktif`);
+      return { state: "waiting", unit, reason: `${unit.name}: ${what}${place ? `, titik di ${place}` : ""}` };
     }
   }
 }
