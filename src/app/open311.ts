@@ -12,7 +12,7 @@ import { projectForOpen311, publicCoordinate, scrubPublicText } from "../domain/
 import { STATE_LABEL, type Category, type Language, type Report } from "../domain/report.ts";
 import { normalizeTicket } from "../domain/ticket.ts";
 import {
-  eventPhotos,
+  eventPhotosOfReports,
   findActiveApiKey,
   findTicketByToken,
   insertApiKey,
@@ -21,10 +21,11 @@ import {
   listOpen311Reports,
   listReportsWithEventsBetween,
   revokeApiKey,
+  ticketsByIds,
 } from "../store/open311.store.ts";
 import { withTransaction } from "../store/db.ts";
 import { queueMedia } from "../store/media.store.ts";
-import { findReportById, listEvents } from "../store/reports.store.ts";
+import { findReportById, listEvents, listEventsOfReports } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import { allowOpen311Post } from "./rate-limits.ts";
 import type { Reference } from "./reference-cache.ts";
@@ -324,12 +325,19 @@ export async function open311ServiceRequestUpdates(ctx: AppContext, query: { sta
   const start = given ?? new Date(end.getTime() - WINDOW_DAYS * DAY_MS);
   if (start > end) throw new DomainError("VALIDATION_FAILED", "start_date is after end_date");
   const reports = await listReportsWithEventsBetween(ctx.pool, start, end, UPDATES_MAX);
+  // three queries for the whole page, not three per report
+  const ids = reports.map((r) => r.id);
+  const [eventsOf, photosOf, originals] = await Promise.all([
+    listEventsOfReports(ctx.pool, ids),
+    eventPhotosOfReports(ctx.pool, ids),
+    ticketsByIds(ctx.pool, reports.flatMap((r) => (r.duplicateOf ? [r.duplicateOf] : []))),
+  ]);
   const out: Open311UpdateView[] = [];
   for (const report of reports) {
-    const events = await listEvents(ctx.pool, report.id);
-    const duplicate = report.duplicateOf ? await findReportById(ctx.pool, report.duplicateOf) : null;
-    const photos = await eventPhotos(ctx.pool, report.id);
-    for (const u of open311Updates({ report, events, units: (id) => ref.units.get(id), duplicateOfTicket: duplicate?.ticket ?? null, language })) {
+    const events = eventsOf.get(report.id) ?? [];
+    const photos = photosOf.get(report.id) ?? new Map<number, string>();
+    const duplicateOfTicket = report.duplicateOf ? (originals.get(report.duplicateOf) ?? null) : null;
+    for (const u of open311Updates({ report, events, units: (id) => ref.units.get(id), duplicateOfTicket, language })) {
       if (u.at < start || u.at > end) continue;
       out.push({
         update_id: String(u.eventId),

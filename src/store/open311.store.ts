@@ -117,9 +117,20 @@ export async function listReportsWithEventsBetween(q: Queryable, from: Date, to:
   return rows.map((r) => toReport(r as unknown as Parameters<typeof toReport>[0]));
 }
 
-/** Photos attached to a report's events, by event id. */
-export async function eventPhotos(q: Queryable, reportId: string): Promise<Map<number, string>> {
-  const { rows } = await q.query<{ event_id: number | string; id: string }>(
-    "select distinct on (event_id) event_id, id from uploads where report_id = $1 and event_id is not null order by event_id, created_at, id", [reportId]);
-  return new Map(rows.map((r) => [Number(r.event_id), r.id]));
+/** The first photo of each event of the reports, by report id and event id (one query for a page of reports). */
+export async function eventPhotosOfReports(q: Queryable, reportIds: readonly string[]): Promise<Map<string, Map<number, string>>> {
+  const out = new Map<string, Map<number, string>>(reportIds.map((id) => [id, new Map()]));
+  if (!reportIds.length) return out;
+  const { rows } = await q.query<{ report_id: string; event_id: number | string; id: string }>(
+    `select distinct on (event_id) report_id, event_id, id from uploads
+     where report_id = any($1::uuid[]) and event_id is not null order by event_id, created_at, id`, [reportIds]);
+  for (const r of rows) out.get(r.report_id)?.set(Number(r.event_id), r.id);
+  return out;
+}
+
+/** Tickets by report id (the originals duplicates point at). */
+export async function ticketsByIds(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const { rows } = await q.query<{ id: string; ticket: string }>("select id, ticket from reports where id = any($1::uuid[])", [ids]);
+  return new Map(rows.map((r) => [r.id, r.ticket]));
 }

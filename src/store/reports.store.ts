@@ -244,9 +244,8 @@ interface EventRow {
   created_at: Date;
 }
 
-export async function listEvents(q: Queryable, reportId: string): Promise<ReportEvent[]> {
-  const { rows } = await q.query<EventRow>("select * from report_events where report_id = $1 order by id", [reportId]);
-  return rows.map((r) => ({
+function toEvent(r: EventRow): ReportEvent {
+  return {
     id: r.id,
     reportId: r.report_id,
     type: r.type,
@@ -263,7 +262,21 @@ export async function listEvents(q: Queryable, reportId: string): Promise<Report
     reason: r.reason,
     data: r.data ?? {},
     createdAt: r.created_at,
-  }));
+  };
+}
+
+export async function listEvents(q: Queryable, reportId: string): Promise<ReportEvent[]> {
+  const { rows } = await q.query<EventRow>("select * from report_events where report_id = $1 order by id", [reportId]);
+  return rows.map(toEvent);
+}
+
+/** The events of many reports in one query, each report's in order. */
+export async function listEventsOfReports(q: Queryable, reportIds: readonly string[]): Promise<Map<string, ReportEvent[]>> {
+  const out = new Map<string, ReportEvent[]>(reportIds.map((id) => [id, []]));
+  if (!reportIds.length) return out;
+  const { rows } = await q.query<EventRow>("select * from report_events where report_id = any($1::uuid[]) order by report_id, id", [reportIds]);
+  for (const r of rows) out.get(r.report_id)?.push(toEvent(r));
+  return out;
 }
 
 export interface ReportListFilter {
