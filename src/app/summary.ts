@@ -27,7 +27,7 @@ export async function executiveSummary(ctx: AppContext, actor: Actor, input: Sum
   const scope = readScope(actor, ref.units);
   const date = input.date ?? jakartaDate(ctx.now());
   const bounds = periodBounds(input.period, date);
-  const f = await summaryFigures(ctx.pool, { scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId } }, bounds.start, bounds.end, TOP_N);
+  const f = await summaryFigures(ctx.pool, { scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId } }, bounds.start, bounds.end, TOP_N, ctx.now());
   const unit = (id: string) => ({ id, name: ref.units.get(id)?.name ?? id });
   const categoryName = (code: string | null) => (code ? (language === "en" ? ref.categories.get(code)?.nameEn : ref.categories.get(code)?.nameId) ?? code : null);
   const red = Object.fromEntries(RED_REASONS.map((r) => [r, 0])) as Record<SummaryRedReason, number>;

@@ -146,18 +146,25 @@ export interface SummaryData {
  * closed in the period; each report's state and holder at the period's end (its last event before the end);
  * SLA compliance of reports done in the period; the mix of categories and channels received.
  */
-export async function summaryFigures(q: Queryable, s: SummaryScope, start: Date, end: Date, topN: number): Promise<SummaryData> {
+export async function summaryFigures(q: Queryable, s: SummaryScope, start: Date, end: Date, topN: number, now: Date): Promise<SummaryData> {
   const { values, p } = binder();
   const scopeWhere = listWhere({ scope: s.scope }, p);
   const scoped = scopeWhere.length ? scopeWhere.join(" and ") : "true";
   const $start = p(start);
   const $end = p(end);
   const $top = p(topN);
-  // Every report in scope received before the end, with its state and holding unit at the end.
-  const atEnd = `
+  // Every report in scope received before the end, with its state and holding unit at the end. A period still
+  // running ends after now: its state at the end is the report's state now (the open ones through their index).
+  const atEnd = end > now ? `
+    at_end as materialized (
+      select r.id, r.ticket, r.created_at, r.category_code, r.kelurahan_code, r.resolution_due_at, r.state, r.holding_unit_id as unit_id,
+        r.red_reason as red_reason_now
+      from reports r
+      where ${scoped} and r.created_at < ${$end}::timestamptz and r.state not in ('done', 'closed')
+    ),` : `
     at_end as materialized (
       select r.id, r.ticket, r.created_at, r.category_code, r.kelurahan_code, r.resolution_due_at,
-        coalesce(st.to_state, r.state) as state, st.id as state_event_id,
+        coalesce(st.to_state, r.state) as state,
         coalesce(hu.to_unit_id, r.holding_unit_id) as unit_id
       from reports r
       left join lateral (select e.id, e.to_state from report_events e where e.report_id = r.id and e.to_state is not null
@@ -168,7 +175,13 @@ export async function summaryFigures(q: Queryable, s: SummaryScope, start: Date,
         -- A report done or closed now and not changed since the end was done or closed at the end too (every
         -- transition writes updated_at with its events' time): only the others can have been open then.
         and (r.state not in ('done', 'closed') or r.updated_at >= ${$end}::timestamptz)
-    ),
+    ),`;
+  // why an open report is red: kept on the row for a running period (migration 014's red_reason), else from the events
+  const openAtEnd = end > now ? `
+    open_at_end as materialized (
+      select a.*, a.red_reason_now as red_reason, (a.resolution_due_at is not null and a.resolution_due_at < ${$end}::timestamptz) as overdue
+      from at_end a
+    )` : `
     open_at_end as materialized (
       select a.*,
         case
@@ -187,17 +200,15 @@ export async function summaryFigures(q: Queryable, s: SummaryScope, start: Date,
         (a.resolution_due_at is not null and a.resolution_due_at < ${$end}::timestamptz) as overdue
       from at_end a where a.state not in ('done', 'closed')
     )`;
-  const sql = `with ${atEnd},
+  const sql = `with ${atEnd}${openAtEnd},
     in_period as (select r.id, r.category_code, r.channel from reports r where ${scoped}
       and r.created_at >= ${$start}::timestamptz and r.created_at < ${$end}::timestamptz),
     finished as (
-      select e.report_id, e.to_state, max(e.created_at) as at from report_events e join reports r on r.id = e.report_id
+      select e.report_id, e.to_state, max(e.created_at) as at, r.resolution_due_at from report_events e join reports r on r.id = e.report_id
       where ${scoped} and e.to_state in ('done', 'closed') and e.created_at >= ${$start}::timestamptz and e.created_at < ${$end}::timestamptz
-      group by e.report_id, e.to_state
+      group by e.report_id, e.to_state, r.resolution_due_at
     ),
-    done_sla as (
-      select f.report_id, f.at, r.resolution_due_at from finished f join reports r on r.id = f.report_id where f.to_state = 'done'
-    )
+    done_sla as (select report_id, at, resolution_due_at from finished where to_state = 'done')
     select json_build_object(
       'counts', json_build_object(
         'created', (select count(*) from in_period),
