@@ -123,6 +123,30 @@ describe("the officer workspace's queues in Chromium", () => {
     expect(await view(vague, admin)).toMatchObject({ state: "waiting", category: { code: "fasilitas_kelurahan" }, holdingUnit: { id: GAMBIR } });
   }, 90_000);
 
+  it("a long triage desk reads only the reports near the screen, the rest as they scroll in", async () => {
+    const tickets: string[] = [];
+    for (let i = 0; i < 24; i++) tickets.push(await report({ description: `Mohon dicek keluhan warga nomor ${i}, sudah lama belum ada kabar` }));
+    const page = await newPage();
+    const viewed = new Set<string>();
+    page.on("request", (req) => {
+      const m = /\/api\/v1\/reports\/([A-Z]+-\d{6}-\d+)\?/.exec(req.url());
+      if (m) viewed.add(m[1]!);
+    });
+    await login(page, ADMIN.email, ADMIN.password);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/officer/triase`);
+    await page.locator(`[data-testid=desk-row][data-ticket="${tickets[23]}"]`).getByTestId("desk-suggestion").waitFor();
+    await page.waitForTimeout(500);
+    const first = viewed.size;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(tickets.length);
+    const last = page.locator(`[data-testid=desk-row][data-ticket="${tickets[0]}"]`);
+    await last.scrollIntoViewIfNeeded();
+    await last.getByTestId("desk-suggestion").waitFor();
+    expect(viewed.size).toBeGreaterThan(first);
+    expect(viewed.has(tickets[0]!)).toBe(true);
+  }, 90_000);
+
   it("a PPSU crew member follows up a task from Tugas saya; the validator validates it from the queue", async () => {
     const ticket = await report({
       description: "Bangku taman kelurahan patah di dekat Monas",

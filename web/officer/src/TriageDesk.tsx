@@ -3,7 +3,7 @@
  * (top categories, place candidates, substance flags and why), routed as suggested in one click,
  * routed by a hand-picked category and kelurahan, or closed as invalid.
  */
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Category, type InboxItem, type ReportView, type Unit, type User } from "./api.ts";
 import { navigate } from "./App.tsx";
@@ -61,9 +61,31 @@ function DeskRow({ item, categories, kelurahan, onDone }: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // Each card reads its report (triage's guesses, the routing reason) once it comes near the screen: a desk of 50
+  // reports asks for the few in view, not for all 50 at once.
+  const row = useRef<HTMLLIElement>(null);
+  const [near, setNear] = useState(false);
   useEffect(() => {
+    const el = row.current;
+    if (near || !el) return;
+    if (typeof IntersectionObserver === "undefined") {
+      setNear(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        setNear(true);
+        io.disconnect();
+      }
+    }, { rootMargin: "300px 0px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [near]);
+
+  useEffect(() => {
+    if (!near) return;
     api.report(item.ticket, i18n.language).then(setView, (e: unknown) => setLoadError(errorText(e)));
-  }, [item.ticket, i18n.language]);
+  }, [near, item.ticket, i18n.language]);
 
   const triage = view?.triage ?? null;
   const suggestion = useMemo(() => {
@@ -111,7 +133,7 @@ function DeskRow({ item, categories, kelurahan, onDone }: {
   const canSuggest = !!suggestion.category && !!suggestion.kelurahan;
 
   return (
-    <li className="card queue-row" data-testid="desk-row" data-ticket={item.ticket}>
+    <li ref={row} className="card queue-row" data-testid="desk-row" data-ticket={item.ticket}>
       <div className="task-head">
         <a className="ticket" href={reportHref(item.ticket)} onClick={(e) => { e.preventDefault(); navigate(reportHref(item.ticket)); }}>{item.ticket}</a>
         <span className="state" data-colour={item.colour}><span className={`dot ${item.colour}`} aria-hidden="true" />{item.label}</span>
