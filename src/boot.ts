@@ -9,6 +9,7 @@ import { connectorsFromEnv } from "./channels/registry.ts";
 import { sendersFromEnv } from "./channels/senders.ts";
 import { startPullersFromEnv } from "./channels/pullers.ts";
 import { mediaFetchersFromEnv } from "./channels/media-fetchers.ts";
+import { withChannelToken } from "./store/channel-tokens.store.ts";
 import type { MediaFetchers } from "./app/fetch-media.ts";
 import { findReportById } from "./store/reports.store.ts";
 import { emailThreadOf } from "./store/inbound.store.ts";
@@ -81,6 +82,7 @@ export async function boot(
     reportRef: async (reportId) => (await findReportById(db.pool, reportId))?.channelRef ?? null,
     emailThread: (reportId) => emailThreadOf(db.pool, reportId),
     publicBaseUrl: config.publicBaseUrl,
+    tokenVault: (name) => (fn) => withChannelToken(db.pool, name, fn),
   });
   const senders: SenderRegistry = opts.senders ?? withSmpp(envSenders(), smpp);
   const connectors: ConnectorRegistry = opts.connectors ?? connectorsFromEnv(config.env);

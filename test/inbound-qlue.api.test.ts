@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connectorsFromEnv } from "../src/channels/registry.ts";
 import { qlueSignature } from "../src/channels/qlue/qlue.connector.ts";
 import { sendersFromEnv } from "../src/channels/senders.ts";
+import { memoryVault } from "../src/channels/twitter/twitter-oauth.ts";
 import { startFakeHttp, type FakeHttp } from "../src/channels/outbound/fake-http.ts";
 import { startTestApp, uploadPhoto, type TestApp, waitFor } from "./harness.ts";
 
@@ -28,7 +29,7 @@ describe("Qlue partner app through the inbound path", () => {
     partner = await startFakeHttp((req) =>
       req.headers["x-aspirasi-signature"] === qlueSignature(CALLBACK_SECRET, req.body) ? { status: 200, json: { ok: true } } : { status: 401, json: { error: "bad signature" } });
     const env = { QLUE_WEBHOOK_SECRET: SECRET, QLUE_API_BASE_URL: partner.origin, QLUE_CALLBACK_SECRET: CALLBACK_SECRET, SMTP_PORT: "0" };
-    app = await startTestApp({ worker: true, connectors: connectorsFromEnv(env), senders: sendersFromEnv(env, { identity: async () => null, reportRef: async () => null, emailThread: async () => ({ subject: null, messageIds: [] }), publicBaseUrl: "http://localhost:0" }) });
+    app = await startTestApp({ worker: true, connectors: connectorsFromEnv(env), senders: sendersFromEnv(env, { identity: async () => null, reportRef: async () => null, emailThread: async () => ({ subject: null, messageIds: [] }), publicBaseUrl: "http://localhost:0", tokenVault: () => memoryVault() }) });
     const pool = app.running.ctx.pool;
     const user = { id: "qlue-77", name: "Rina" };
     expect((await qlue(app, { event: "report.created", id: "ev1", occurred_at: "2026-11-28T01:00:00Z", data: {

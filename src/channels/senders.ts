@@ -3,6 +3,7 @@ import { EmailSender } from "./outbound/email.sender.ts";
 import { GraphSendSender } from "./outbound/graph-send.sender.ts";
 import { TwilioSmsSender } from "./outbound/twilio-sms.sender.ts";
 import { TwitterSender } from "./outbound/twitter.sender.ts";
+import { fixedToken, TwitterUserToken, type TokenVault } from "./twitter/twitter-oauth.ts";
 import { QlueStatusClient, QlueStatusSender } from "./qlue/qlue-status.ts";
 import { laporClientFromEnv } from "./lapor/lapor-client.ts";
 import { LaporSender } from "./lapor/lapor.sender.ts";
@@ -20,6 +21,8 @@ export interface SenderLookups {
   /** the citizen's e-mail conversation about a report (subject, Message-IDs), so answers thread */
   emailThread: (reportId: string) => Promise<{ subject: string | null; messageIds: string[] }>;
   publicBaseUrl: string;
+  /** a channel's renewable token, shared by every process under a lock (channel_tokens) */
+  tokenVault: (name: string) => TokenVault;
 }
 
 /**
@@ -63,8 +66,18 @@ export function sendersFromEnv(env: NodeJS.ProcessEnv, lookups: SenderLookups): 
     }));
   if (env.QLUE_API_BASE_URL && env.QLUE_CALLBACK_SECRET)
     senders.set("qlue", new QlueStatusSender(new QlueStatusClient({ baseUrl: env.QLUE_API_BASE_URL, secret: env.QLUE_CALLBACK_SECRET })));
-  if (env.TWITTER_ACCESS_TOKEN)
-    senders.set("twitter", new TwitterSender({ baseUrl: env.TWITTER_API_BASE_URL || undefined, accessToken: env.TWITTER_ACCESS_TOKEN, identity, reportRef: lookups.reportRef }));
+  // Twitter: a token renewed through the shared vault when a client id and refresh token are configured, else a fixed one.
+  const twitterToken = env.TWITTER_CLIENT_ID && env.TWITTER_REFRESH_TOKEN
+    ? new TwitterUserToken({
+      baseUrl: env.TWITTER_API_BASE_URL || undefined,
+      clientId: env.TWITTER_CLIENT_ID,
+      clientSecret: env.TWITTER_CLIENT_SECRET || undefined,
+      refreshToken: env.TWITTER_REFRESH_TOKEN,
+      vault: lookups.tokenVault("twitter"),
+    })
+    : env.TWITTER_ACCESS_TOKEN ? fixedToken(env.TWITTER_ACCESS_TOKEN) : null;
+  if (twitterToken)
+    senders.set("twitter", new TwitterSender({ baseUrl: env.TWITTER_API_BASE_URL || undefined, token: twitterToken, identity, reportRef: lookups.reportRef }));
   const lapor = laporClientFromEnv(env);
   if (lapor) senders.set("lapor", new LaporSender({ client: lapor, laporIdOf: lookups.reportRef, publicBaseUrl: lookups.publicBaseUrl }));
   return senders;

@@ -1,6 +1,7 @@
 /**
- * Answers on Twitter/X through API v2 with an OAuth 2.0 user-context token of our account
- * (TWITTER_ACCESS_TOKEN; scopes tweet.read tweet.write users.read dm.read dm.write):
+ * Answers on Twitter/X through API v2 with an OAuth 2.0 user-context token of our account (scopes tweet.read
+ * tweet.write users.read dm.read dm.write offline.access): renewed by itself from TWITTER_CLIENT_ID and
+ * TWITTER_REFRESH_TOKEN (twitter-oauth.ts), or a fixed TWITTER_ACCESS_TOKEN (it expires after two hours):
  *
  * - a public reply tweet, POST /2/tweets {text, reply: {in_reply_to_tweet_id}}, for the lifecycle
  *   templates that carry only the ticket, a unit and the officers' public comment
@@ -20,6 +21,7 @@
 import type { OutboundMessage, OutboundSender } from "../../app/outbound.ts";
 import { DeliveryError } from "../../app/outbound.ts";
 import { DM_ID_PREFIX } from "../twitter/twitter.connector.ts";
+import { fixedToken, type AccessTokenSource } from "../twitter/twitter-oauth.ts";
 import { formatReplyTweet } from "../twitter/twitter-replies.ts";
 import { checkBaseUrl, DEFAULT_TIMEOUT_MS, parseRetryAfter, postOnce, redact, truncateText, type HttpAnswer } from "./http-delivery.ts";
 
@@ -41,8 +43,10 @@ const CREDENTIAL_PROBLEMS = /\/problems\/(client-forbidden|unsupported-authentic
 export interface TwitterSenderOptions {
   /** TWITTER_API_BASE_URL; default the real API */
   baseUrl?: string;
-  /** OAuth 2.0 user-context access token of our account (not the app-only bearer token) */
-  accessToken: string;
+  /** OAuth 2.0 user-context access token of our account (not the app-only bearer token), fixed ... */
+  accessToken?: string;
+  /** ... or renewed (twitter-oauth.ts TwitterUserToken): a 401 then renews it and sends once more */
+  token?: AccessTokenSource;
   /** a citizen's identity of one kind; the connector records senders as "twitter_id" (numeric user id) */
   identity: (citizenId: string, kind: string) => Promise<string | null>;
   /** the report's channelRef, the externalId of its first message: a tweet id, or "dm:<event id>" (senders.ts ReportRefLookup) */
@@ -62,9 +66,11 @@ export class TwitterSender implements OutboundSender {
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly token: AccessTokenSource;
 
   constructor(private readonly opts: TwitterSenderOptions) {
-    if (!opts.accessToken) throw new Error("twitter send: accessToken is required");
+    if (!opts.token && !opts.accessToken) throw new Error("twitter send: accessToken or token is required");
+    this.token = opts.token ?? fixedToken(opts.accessToken!);
     this.base = checkBaseUrl("twitter send", opts.baseUrl ?? "https://api.twitter.com");
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.now = opts.now ?? Date.now;
@@ -114,13 +120,22 @@ export class TwitterSender implements OutboundSender {
     throw this.failure(what, answer, problemOf(answer.json));
   }
 
-  private post(what: string, path: string, message: OutboundMessage, body: unknown): Promise<HttpAnswer> {
+  /** POSTs with the current token; a 401 renews it (when the source can) and POSTs once more. */
+  private async post(what: string, path: string, message: OutboundMessage, body: unknown): Promise<HttpAnswer> {
+    const token = await this.token.current();
+    const answer = await this.postWith(token, what, path, message, body);
+    if (answer.status !== 401) return answer;
+    const renewed = await this.token.renew(token);
+    return renewed && renewed !== token ? this.postWith(renewed, what, path, message, body) : answer;
+  }
+
+  private postWith(token: string, what: string, path: string, message: OutboundMessage, body: unknown): Promise<HttpAnswer> {
     return postOnce(
       what,
       `${this.base}${path}`,
       {
         headers: {
-          authorization: `Bearer ${this.opts.accessToken}`,
+          authorization: `Bearer ${token}`,
           "content-type": "application/json",
           accept: "application/json",
           "idempotency-key": message.idempotencyKey,

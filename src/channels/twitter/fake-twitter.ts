@@ -33,7 +33,7 @@ export interface SentDm {
   idempotencyKey: string | null;
 }
 
-export type FakeTwitterEndpoint = "mentions" | "tweet" | "dm";
+export type FakeTwitterEndpoint = "mentions" | "tweet" | "dm" | "token";
 
 export interface FakeTwitterOptions {
   /** our account's id: its mentions timeline is served */
@@ -42,6 +42,8 @@ export interface FakeTwitterOptions {
   bearerToken: string;
   /** our account's OAuth 2.0 user-context token (TWITTER_ACCESS_TOKEN) */
   accessToken: string;
+  /** OAuth 2.0 refresh (POST /2/oauth2/token): our client and the refresh token that is valid now */
+  oauth?: { clientId: string; clientSecret?: string; refreshToken: string; expiresIn?: number };
 }
 
 export interface FakeTwitter {
@@ -51,6 +53,12 @@ export interface FakeTwitter {
   dms: SentDm[];
   /** a tweet mentioning our account (with its author, and the media and places it refers to) */
   mention(tweet: V2Tweet, author: V2User, extra?: { media?: Record<string, unknown>[]; places?: Record<string, unknown>[] }): void;
+  /** the user-context access token accepted now (it changes with every refresh) */
+  accessToken(): string;
+  /** the refresh token accepted now (each refresh spends it) */
+  refreshToken(): string;
+  /** the access token stops working, as after its two hours */
+  expireAccessToken(): void;
   /** a request to this endpoint, after `skip` normal answers, gets this answer (then the normal behaviour resumes) */
   failNext(endpoint: FakeTwitterEndpoint, reply: FakeReply, skip?: number): void;
   close(): Promise<void>;
@@ -86,10 +94,13 @@ export async function startFakeTwitter(opts: FakeTwitterOptions): Promise<FakeTw
   let nextId = 1_800_000_000_000_000_000n;
   const newId = () => String(++nextId);
 
+  let access: string | null = opts.accessToken;
+  let refresh = opts.oauth?.refreshToken ?? null;
+  let issued = 0;
   const bearer = (req: RecordedRequest) => req.headers.authorization?.replace(/^Bearer /, "") ?? null;
   const userContext = (req: RecordedRequest): FakeReply | null => {
     const token = bearer(req);
-    if (token === opts.accessToken) return null;
+    if (token !== null && token === access) return null;
     return token === opts.bearerToken ? appOnlyForbidden : unauthorized;
   };
   const jsonBody = (req: RecordedRequest): Record<string, unknown> | null => {
@@ -104,7 +115,7 @@ export async function startFakeTwitter(opts: FakeTwitterOptions): Promise<FakeTw
 
   function mentionsPage(req: RecordedRequest, url: URL, userId: string): FakeReply {
     const token = bearer(req);
-    if (token !== opts.bearerToken && token !== opts.accessToken) return unauthorized;
+    if (token !== opts.bearerToken && (token === null || token !== access)) return unauthorized;
     const max = Number(url.searchParams.get("max_results") ?? 10);
     if (!Number.isInteger(max) || max < 5 || max > 100) return invalid("The `max_results` query parameter value is not between 5 and 100");
     const since = url.searchParams.get("since_id");
@@ -166,8 +177,27 @@ export async function startFakeTwitter(opts: FakeTwitterOptions): Promise<FakeTw
     return { status: 201, json: { data: { dm_conversation_id: pair.join("-"), dm_event_id: eventId } } };
   }
 
+  /** OAuth 2.0 refresh_token grant: a confidential client by HTTP Basic, a public one by client_id; the pair rotates. */
+  function token(req: RecordedRequest): FakeReply {
+    const oauth = opts.oauth;
+    const form = new URLSearchParams(req.body);
+    const basic = req.headers.authorization?.startsWith("Basic ") ? Buffer.from(req.headers.authorization.slice(6), "base64").toString() : null;
+    const clientOk = oauth && (oauth.clientSecret
+      ? basic === `${encodeURIComponent(oauth.clientId)}:${encodeURIComponent(oauth.clientSecret)}`
+      : form.get("client_id") === oauth.clientId);
+    if (!clientOk) return { status: 401, json: { error: "unauthorized_client", error_description: "Missing valid authorization header" } };
+    if (form.get("grant_type") !== "refresh_token" || !refresh || form.get("refresh_token") !== refresh) {
+      return { status: 400, json: { error: "invalid_request", error_description: "Value passed for the token was invalid." } };
+    }
+    issued++;
+    access = `user-access-${issued}`;
+    refresh = `user-refresh-${issued}`;
+    return { status: 200, json: { token_type: "bearer", expires_in: oauth!.expiresIn ?? 7200, access_token: access, scope: "tweet.read tweet.write users.read dm.read dm.write offline.access", refresh_token: refresh } };
+  }
+
   function route(req: RecordedRequest): { endpoint: FakeTwitterEndpoint; answer: () => FakeReply } | null {
     const url = new URL(req.url, "http://api.twitter.test");
+    if (req.method === "POST" && url.pathname === "/2/oauth2/token") return { endpoint: "token", answer: () => token(req) };
     const m = /^\/2\/users\/(\d+)\/mentions$/.exec(url.pathname);
     if (req.method === "GET" && m) return { endpoint: "mentions", answer: () => mentionsPage(req, url, m[1]!) };
     if (req.method === "POST" && url.pathname === "/2/tweets") return { endpoint: "tweet", answer: () => postTweet(req) };
@@ -194,6 +224,11 @@ export async function startFakeTwitter(opts: FakeTwitterOptions): Promise<FakeTw
       users.set(author.id, author);
       for (const m of extra.media ?? []) media.set(String(m.media_key), m);
       for (const p of extra.places ?? []) places.set(String(p.id), p);
+    },
+    accessToken: () => access ?? "",
+    refreshToken: () => refresh ?? "",
+    expireAccessToken() {
+      access = null;
     },
     failNext(endpoint, reply, skip = 0) {
       failures.set(endpoint, [...(failures.get(endpoint) ?? []), { skip, reply }]);
