@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { expect, inject } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { hashPassword } from "../src/app/auth.ts";
-import type { SenderRegistry } from "../src/app/outbound.ts";
+import type { DeliveryError, OutboundMessage, OutboundSender, SenderRegistry } from "../src/app/outbound.ts";
 import type { ConnectorRegistry } from "../src/app/inbound.ts";
 import { boot, type Running } from "../src/boot.ts";
 import { loadConfig } from "../src/config.ts";
@@ -200,5 +200,17 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
     if (v) return v;
     if (Date.now() - start > ms) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An outbound sender that records what it is given; queued failures are thrown first, one per send. */
+export class RecordingSender implements OutboundSender {
+  sent: OutboundMessage[] = [];
+  failures: DeliveryError[] = [];
+  async send(m: OutboundMessage) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(m);
+    return { externalId: `ext-${this.sent.length}` };
   }
 }

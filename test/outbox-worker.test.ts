@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryError, type OutboundMessage, type OutboundSender } from "../src/app/outbound.ts";
+import { DeliveryError } from "../src/app/outbound.ts";
 import { drainOutbox } from "../src/app/deliver-outbox.ts";
 import { sweepSla } from "../src/app/sla-sweep.ts";
-import { PLACES, startTestApp, type TestApp, waitFor } from "./harness.ts";
+import { PLACES, RecordingSender, startTestApp, type TestApp, waitFor } from "./harness.ts";
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -11,16 +11,6 @@ afterEach(async () => {
 });
 
 
-class RecordingSender implements OutboundSender {
-  sent: OutboundMessage[] = [];
-  failures: DeliveryError[] = [];
-  async send(m: OutboundMessage) {
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    this.sent.push(m);
-    return { externalId: `ext-${this.sent.length}` };
-  }
-}
 
 describe("transactional outbox, delivered by the job queue after commit", () => {
   it("answers the citizen on their channel and notifies the unit, once each", async () => {

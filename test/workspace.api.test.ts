@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainOutbox } from "../src/app/deliver-outbox.ts";
-import type { OutboundMessage, OutboundSender } from "../src/app/outbound.ts";
+import type { OutboundSender } from "../src/app/outbound.ts";
 import { loadConfig } from "../src/config.ts";
-import { PLACES, startTestApp, type Officer, type TestApp } from "./harness.ts";
+import { PLACES, RecordingSender, startTestApp, type Officer, type TestApp } from "./harness.ts";
 
 /**
  * The officer workspace's backend: saved views, replies to the citizen on their channel, the
@@ -12,13 +12,6 @@ import { PLACES, startTestApp, type Officer, type TestApp } from "./harness.ts";
 const GAMBIR = "kel-31.71.01.1001";
 const KOTA_TUA = "kel-31.73.03.1008";
 
-class RecordingSender implements OutboundSender {
-  sent: OutboundMessage[] = [];
-  async send(m: OutboundMessage) {
-    this.sent.push(m);
-    return { externalId: `ext-${this.sent.length}` };
-  }
-}
 
 let app: TestApp;
 let admin: Officer;

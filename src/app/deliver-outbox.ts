@@ -7,6 +7,7 @@ import type { Queryable } from "../store/db.ts";
 import { findReportById, insertEvents, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import { DeliveryError, type SenderRegistry } from "./outbound.ts";
+import { linkTokenFor } from "./subscriptions.ts";
 
 export type DeliveryOutcome = "sent" | "skipped" | "retry" | "dead";
 
@@ -77,7 +78,9 @@ async function mailSubscriber(ctx: AppContext, tx: Queryable, senders: SenderReg
     return "skipped";
   }
   const language = row.recipient.language === "en" ? "en" : "id";
-  const mail = renderSubscriberMail(row.template as SubscriberTemplate, row.payload as Record<string, string>, language, ctx.publicBaseUrl);
+  const token = await linkTokenFor(ctx, tx, row.payload);
+  const payload = { ...(row.payload as Record<string, string>), ...(token ? { token } : {}) };
+  const mail = renderSubscriberMail(row.template as SubscriberTemplate, payload, language, ctx.publicBaseUrl);
   try {
     await sender.send({
       channel: "email",
