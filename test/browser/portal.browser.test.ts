@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLACES, startTestApp, uploadPhoto, type TestApp } from "../harness.ts";
+import { drainOutbox } from "../../src/app/deliver-outbox.ts";
+import { PLACES, RecordingSender, startTestApp, uploadPhoto, type TestApp } from "../harness.ts";
 import { launchBrowser, screenshot } from "./browser.ts";
 
 const CONTACT = { name: "Siti Rahmawati Contoh", email: "siti.rahasia@example.com", phone: "081299887766" };
@@ -48,13 +49,14 @@ async function expectNoIdentity(page: Page) {
 }
 
 /** The token of the last confirmation mail queued for an address (the link /langganan/{token} it carries). */
+/** The confirmation link's token, from the mail the relay sends (the queued row holds no token). */
 async function confirmationToken(email: string): Promise<string> {
-  const { rows } = await app.running.ctx.pool.query<{ token: string }>(
-    "select payload->>'token' as token from outbox where template = 'subscription_confirm' and recipient->>'email' = $1 order by id desc limit 1",
-    [email],
-  );
-  expect(rows[0]?.token, `no confirmation mail queued for ${email}`).toBeTruthy();
-  return rows[0]!.token;
+  const mail = new RecordingSender();
+  await drainOutbox(app.running.ctx, new Map([["email", mail]]));
+  const sent = mail.sent.filter((m) => m.template === "subscription_confirm" && m.citizen.email === email).at(-1);
+  const token = /\/langganan\/([A-Za-z0-9_-]{43})\b/.exec(sent?.text ?? "")?.[1];
+  expect(token, `no confirmation mail sent to ${email}`).toBeTruthy();
+  return token!;
 }
 
 let firstTicket = "";
