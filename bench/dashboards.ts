@@ -22,7 +22,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { seedDemo } from "../scripts/seed-demo.ts";
-import { SERVER_URL, databaseUrl, describeMachine, fmt, isMain, positive, startChild, stopChild, waitForHealth, writeSection, type Child } from "./run.ts";
+import { type Child, databaseUrl, describeMachine, fmt, isMain, positive, runSection, SERVER_URL, startChild, stopChild, waitForHealth } from "./run.ts";
 import { agent, ensureOfficer, login, quantile, request, type Session } from "./api-client.ts";
 
 const env = process.env;
@@ -237,18 +237,4 @@ export async function runDashboardsBench(): Promise<string> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  runDashboardsBench().then(
-    (section) => {
-      if (env.BENCH_NO_WRITE !== "1") {
-        writeSection(SECTION_START, SECTION_END, section);
-        console.log("recorded in BENCHMARKS.md");
-      } else console.log(`\n${section}`);
-      process.exit(env.BENCH_STRICT === "1" && section.includes("Result: FAIL") ? 1 : 0);
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.stack ?? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runSection(runDashboardsBench, SECTION_START, SECTION_END);

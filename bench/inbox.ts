@@ -24,7 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { SERVER_URL, databaseUrl, describeMachine, fmt, isMain, positive, startChild, stopChild, waitForHealth, writeSection, type Child } from "./run.ts";
+import { type Child, databaseUrl, describeMachine, fmt, isMain, positive, runSection, SERVER_URL, startChild, stopChild, waitForHealth } from "./run.ts";
 import { PLACES, VOCABULARY } from "./demo-vocabulary.ts";
 import { agent, ensureOfficer, login, quantile, request, type Session } from "./api-client.ts";
 
@@ -307,18 +307,4 @@ export async function runInboxBench(): Promise<string> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  runInboxBench().then(
-    (section) => {
-      if (env.BENCH_NO_WRITE !== "1") {
-        writeSection(SECTION_START, SECTION_END, section);
-        console.log("recorded in BENCHMARKS.md");
-      } else console.log(`\n${section}`);
-      process.exit(env.BENCH_STRICT === "1" && section.includes("Result: FAIL") ? 1 : 0);
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.stack ?? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runSection(runInboxBench, SECTION_START, SECTION_END);

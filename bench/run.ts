@@ -639,6 +639,26 @@ export function writeBenchmarks(machine: Machine, scenarios: Scenario[], notes: 
 }
 
 /** Replaces the text between the start and end markers of BENCHMARKS.md (both included), or appends it; other sections stay. */
+/**
+ * Runs a benchmark that answers its BENCHMARKS.md section: records it between the markers (or prints it with
+ * BENCH_NO_WRITE=1), and exits 1 on an error or, with BENCH_STRICT=1, when the section says "Result: FAIL".
+ */
+export function runSection(run: () => Promise<string>, startMarker: string, endMarker: string): void {
+  run().then(
+    (section) => {
+      if (env.BENCH_NO_WRITE !== "1") {
+        writeSection(startMarker, endMarker, section);
+        console.log("recorded in BENCHMARKS.md");
+      } else console.log(`\n${section}`);
+      process.exit(env.BENCH_STRICT === "1" && section.includes("Result: FAIL") ? 1 : 0);
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.stack ?? err.message : err);
+      process.exit(1);
+    },
+  );
+}
+
 export function writeSection(startMarker: string, endMarker: string, section: string): void {
   let text: string;
   if (fs.existsSync(BENCH_FILE)) {

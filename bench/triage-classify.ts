@@ -21,7 +21,7 @@ import { performance } from "node:perf_hooks";
 import { loadClassifier } from "../src/domain/triage/classifier.ts";
 import { substanceFlags } from "../src/domain/triage/substance.ts";
 import { HELDOUT_FILE, TRAIN_FILE, readCategories, readMessages, readModel } from "../scripts/train-classifier.ts";
-import { fmt, isMain, positive, writeSection } from "./run.ts";
+import { fmt, isMain, positive, runSection } from "./run.ts";
 
 const TARGET = 5_000;
 const MESSAGES = Math.floor(positive(process.env.BENCH_CLASSIFY_MESSAGES, 200_000));
@@ -121,17 +121,4 @@ export async function runClassifyBench(): Promise<string> {
   ].join("\n");
 }
 
-if (isMain(import.meta.url)) {
-  runClassifyBench().then(
-    (section) => {
-      if (process.env.BENCH_NO_WRITE !== "1") {
-        writeSection(SECTION_START, SECTION_END, section);
-        console.log("recorded in BENCHMARKS.md");
-      }
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runSection(runClassifyBench, SECTION_START, SECTION_END);

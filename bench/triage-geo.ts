@@ -22,7 +22,7 @@ import Flatbush from "flatbush";
 import { buildGazetteer, locateText, type AliasFile, type Landmark } from "../src/domain/geo/gazetteer.ts";
 import { buildRegionLocator, type GeoJSONPolygonOrMultiPolygon, type RegionFeature } from "../src/domain/geo/kelurahan-locator.ts";
 import { placeFromPoint } from "../src/domain/geo/neighbours.ts";
-import { fmt, isMain, positive, ROOT, writeSection } from "./run.ts";
+import { fmt, isMain, positive, ROOT, runSection } from "./run.ts";
 import { mulberry32 } from "../src/domain/random.ts";
 
 const POINTS = Math.floor(positive(process.env.BENCH_GEO_POINTS, 1_000_000));
@@ -169,18 +169,4 @@ export async function runGeoBench(): Promise<string> {
   ].join("\n");
 }
 
-if (isMain(import.meta.url)) {
-  runGeoBench().then(
-    (section) => {
-      console.log(section);
-      if (process.env.BENCH_NO_WRITE !== "1") {
-        writeSection(SECTION_START, SECTION_END, section);
-        console.log("recorded in BENCHMARKS.md");
-      }
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runSection(runGeoBench, SECTION_START, SECTION_END);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptRawPayload, processInbound } from "../src/app/inbound.ts";
 import { laporItem } from "../src/channels/lapor/fake-lapor.ts";
 import { LaporConnector } from "../src/channels/lapor/lapor.connector.ts";
-import { jakartaDate, periodBounds } from "../src/domain/summary.ts";
+import { jakartaDate } from "../src/domain/stats.ts";
+import { periodBounds } from "../src/domain/summary.ts";
 import { PLACES, startTestApp, uploadPhoto, type Officer, type TestApp } from "./harness.ts";
 
 const REPORTER = { name: "Sulistyowati Hardjodiningrat", email: "sulis.hardjo@contoh.id", phone: "081355577799" };

@@ -121,7 +121,10 @@ function publicUser(u: { id: string; email: string; name: string; role: Role; un
 
 export async function outboxForAdmin(ctx: AppContext, actor: Actor, status?: "pending" | "sent" | "skipped" | "dead") {
   requireAdmin(actor);
-  return listOutbox(ctx.pool, { status, limit: 200 });
+  // A subscriber mail waiting to go carries its link token: whoever holds it manages that subscription, so an
+  // administrator sees that there is one, never its value.
+  return (await listOutbox(ctx.pool, { status, limit: 200 })).map((row) =>
+    "token" in row.payload ? { ...row, payload: { ...row.payload, token: "(hidden)" } } : row);
 }
 
 /** Stored inbound payloads (status=malformed is the list of what no connector could read). */

@@ -2,12 +2,11 @@ import { renderCitizenMessage, renderSubscriberMail, type SubscriberTemplate } f
 import type { CitizenTemplate } from "../domain/report-lifecycle.ts";
 import { findCitizen } from "../store/citizens.store.ts";
 import { withTransaction } from "../store/db.ts";
-import { claimDueOutbox, markOutbox, requeueOutbox, type OutboxRow } from "../store/outbox.store.ts";
+import { claimDueOutbox, dropPayloadKey, markOutbox, requeueOutbox, type OutboxRow } from "../store/outbox.store.ts";
 import type { Queryable } from "../store/db.ts";
 import { findReportById, insertEvents, listEvents } from "../store/reports.store.ts";
 import type { AppContext } from "./context.ts";
 import { DeliveryError, type SenderRegistry } from "./outbound.ts";
-import { linkTokenFor } from "./subscriptions.ts";
 
 export type DeliveryOutcome = "sent" | "skipped" | "retry" | "dead";
 
@@ -78,9 +77,7 @@ async function mailSubscriber(ctx: AppContext, tx: Queryable, senders: SenderReg
     return "skipped";
   }
   const language = row.recipient.language === "en" ? "en" : "id";
-  const token = await linkTokenFor(ctx, tx, row.payload);
-  const payload = { ...(row.payload as Record<string, string>), ...(token ? { token } : {}) };
-  const mail = renderSubscriberMail(row.template as SubscriberTemplate, payload, language, ctx.publicBaseUrl);
+  const mail = renderSubscriberMail(row.template as SubscriberTemplate, row.payload as Record<string, string>, language, ctx.publicBaseUrl);
   try {
     await sender.send({
       channel: "email",
@@ -93,6 +90,8 @@ async function mailSubscriber(ctx: AppContext, tx: Queryable, senders: SenderReg
       email: { subject: mail.subject, headers: mail.headers },
     });
     await markOutbox(tx, row.id, "sent", null, ctx.now());
+    // the link's token has done its job in the mail: the row keeps no copy of it
+    await dropPayloadKey(tx, row.id, "token");
     return "sent";
   } catch (err) {
     return failed(ctx, tx, row, err);

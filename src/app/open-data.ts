@@ -1,7 +1,8 @@
 import { DomainError } from "../domain/errors.ts";
 import { publicCoordinate } from "../domain/projection.ts";
 import { STATE_COLOUR, type ReportState } from "../domain/report.ts";
-import { CSV_BOM, csvRow, jakartaDate } from "../domain/summary.ts";
+import { jakartaDate } from "../domain/stats.ts";
+import { CSV_BOM, csvRow } from "../domain/summary.ts";
 import { openDataBatch, type KeysetCursor, type OpenDataFilter, type OpenDataRow } from "../store/exports.store.ts";
 import type { AppContext } from "./context.ts";
 import { allowOpenDataDownload } from "./rate-limits.ts";

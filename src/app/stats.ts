@@ -8,7 +8,7 @@ import { COLOUR_STATES, STATE_COLOUR, type Colour, type Language, type ReportSta
 import {
   addDays,
   AGEING_BUCKETS,
-  AGEING_RANGES,
+  ageingBucket,
   ageingWindow,
   DEFAULT_MIN_VOLUME,
   histogramMedian,
@@ -16,10 +16,9 @@ import {
   rankingMethod,
   rankUnits,
   rate,
-  RED_REASONS,
   type AgeingBucket,
 } from "../domain/stats.ts";
-import type { RedReason } from "../domain/projection.ts";
+import { RED_REASONS, type RedReason } from "../domain/projection.ts";
 import { areaCounts, compactStats, currentCounts, flowSums, heldByUnit, openByCreationDay, unitCurrentCounts, type StatsFilter } from "../store/stats.store.ts";
 import type { AppContext } from "./context.ts";
 import type { Reference } from "./reference-cache.ts";
@@ -111,7 +110,7 @@ export async function statsOverview(ctx: AppContext, actor: Actor, q: StatsQuery
   }
   for (const o of open) {
     const age = Math.round((Date.parse(today) - Date.parse(o.day)) / 86_400_000);
-    const bucket = AGEING_BUCKETS.find((b) => age >= AGEING_RANGES[b].min && (AGEING_RANGES[b].max === null || age <= AGEING_RANGES[b].max!)) ?? "0-2";
+    const bucket = ageingBucket(age);
     ageing.set(bucket, (ageing.get(bucket) ?? 0) + o.n);
   }
   channels.sort((a, b) => b.count - a.count || a.channel.localeCompare(b.channel));

@@ -16,6 +16,7 @@ import {
   lockAddress,
   setSubscriptionStatus,
   upsertPendingSubscription,
+  type NewToken,
 } from "../store/subscriptions.store.ts";
 import type { AppContext } from "./context.ts";
 import { maskContact } from "./report-queries.ts";
@@ -56,6 +57,8 @@ export async function subscribe(ctx: AppContext, ticket: string, input: { email:
     if (existing?.confirmationSentAt && now.getTime() - existing.confirmationSentAt.getTime() < CONFIRMATION_INTERVAL_MS) return quiet;
     if (await countRecentPending(tx, email, new Date(now.getTime() - 86_400_000), existing?.id ?? null) >= MAX_PENDING_PER_DAY) return quiet;
     const id = await upsertPendingSubscription(tx, { id: existing?.id ?? ctx.newId(), reportId: report.id, email, language: input.language, now });
+    const { token, hash } = newToken();
+    await insertTokens(tx, [{ tokenHash: hash, subscriptionId: id, purpose: "confirm" }], now);
     await enqueueOutbox(tx, [{
       reportId: report.id,
       eventId: null,
@@ -63,9 +66,8 @@ export async function subscribe(ctx: AppContext, ticket: string, input: { email:
       channel: "email",
       recipient: { email, language: input.language },
       template: "subscription_confirm",
-      // no token in the queued row (administrators read the outbox): the relay makes it when it sends (linkTokenFor)
-      payload: { ticket: report.ticket, subscriptionId: id, tokenPurpose: "confirm" },
-      idempotencyKey: `subscription:${id}:confirm:${ctx.newId()}`,
+      payload: { ticket: report.ticket, token },
+      idempotencyKey: `subscription:${id}:confirm:${hash.slice(0, 32)}`,
     }]);
     return quiet;
   });
@@ -122,7 +124,10 @@ export async function queueSubscriberUpdates(tx: Queryable, report: Pick<Report,
   const comment = events.map((e) => e.publicComment?.trim()).filter((c): c is string => !!c).at(-1) ?? null;
   if (!stateChanged && !comment) return;
   const messages: NewOutbox[] = [];
+  const tokens: NewToken[] = [];
   for (const s of subscribers) {
+    const { token, hash } = newToken();
+    tokens.push({ tokenHash: hash, subscriptionId: s.id, purpose: "manage" });
     messages.push({
       reportId: report.id,
       eventId,
@@ -130,23 +135,10 @@ export async function queueSubscriberUpdates(tx: Queryable, report: Pick<Report,
       channel: "email",
       recipient: { email: s.email, language: s.language },
       template: "subscription_update",
-      payload: { ticket: report.ticket, label: STATE_LABEL[s.language][report.state], comment: scrubPublicText(comment, s.language), subscriptionId: s.id, tokenPurpose: "manage" },
+      payload: { ticket: report.ticket, label: STATE_LABEL[s.language][report.state], comment: scrubPublicText(comment, s.language), token },
       idempotencyKey: `${report.id}:${eventId}:subscriber:${s.id}`,
     });
   }
+  await insertTokens(tx, tokens, null);
   await enqueueOutbox(tx, messages);
-}
-
-/**
- * The link token of a subscriber mail, made when the relay sends it, in the delivery's transaction: the queued row
- * holds the subscription, never a token, so whoever reads the outbox cannot confirm or end someone's subscription.
- * A confirmation's validity runs from this moment. Rows queued before this rule carry their token and keep it.
- */
-export async function linkTokenFor(ctx: AppContext, tx: Queryable, payload: Record<string, unknown>): Promise<string | null> {
-  if (typeof payload.token === "string") return payload.token;
-  if (typeof payload.subscriptionId !== "string") return null;
-  const purpose = payload.tokenPurpose === "confirm" ? "confirm" : "manage";
-  const { token, hash } = newToken();
-  await insertTokens(tx, [{ tokenHash: hash, subscriptionId: payload.subscriptionId, purpose }], ctx.now());
-  return token;
 }

@@ -2,7 +2,9 @@ import PDFDocument from "pdfkit";
 import { readScope, type Actor } from "../domain/access-policy.ts";
 import { DomainError } from "../domain/errors.ts";
 import { STATE_COLOUR, STATE_LABEL, type Language, type ReportState } from "../domain/report.ts";
-import { complianceRate, jakartaDate, jakartaDateTime, periodBounds, RED_REASONS, SUMMARY_TEXT, type SummaryPeriod, type SummaryRedReason } from "../domain/summary.ts";
+import { RED_REASONS, type RedReason } from "../domain/projection.ts";
+import { jakartaDate } from "../domain/stats.ts";
+import { complianceRate, jakartaDateTime, periodBounds, SUMMARY_TEXT, type SummaryPeriod } from "../domain/summary.ts";
 import { summaryFigures } from "../store/exports.store.ts";
 import type { AppContext } from "./context.ts";
 
@@ -30,10 +32,10 @@ export async function executiveSummary(ctx: AppContext, actor: Actor, input: Sum
   const f = await summaryFigures(ctx.pool, { scope: scope && { unitIds: [...scope.unitIds], regionPrefix: scope.regionPrefix, assigneeUserId: scope.assigneeUserId } }, bounds.start, bounds.end, TOP_N, ctx.now());
   const unit = (id: string) => ({ id, name: ref.units.get(id)?.name ?? id });
   const categoryName = (code: string | null) => (code ? (language === "en" ? ref.categories.get(code)?.nameEn : ref.categories.get(code)?.nameId) ?? code : null);
-  const red = Object.fromEntries(RED_REASONS.map((r) => [r, 0])) as Record<SummaryRedReason, number>;
+  const red = Object.fromEntries(RED_REASONS.map((r) => [r, 0])) as Record<RedReason, number>;
   let yellow = 0;
   for (const row of f.openByState) {
-    if (row.red_reason) red[row.red_reason as SummaryRedReason] += row.n;
+    if (row.red_reason) red[row.red_reason as RedReason] += row.n;
     else if (STATE_COLOUR[row.state as ReportState] === "yellow") yellow += row.n;
   }
   const redTotal = RED_REASONS.reduce((n, r) => n + red[r], 0);

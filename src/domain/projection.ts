@@ -64,7 +64,9 @@ export interface PublicEvent {
 }
 
 /** Why a report shows red: the three meanings the article says hide behind a red light, plus triage. */
-export type RedReason = "triage" | "waiting" | "reopened" | "coordination" | "disposition";
+/** The kinds of red, in the order the dashboard, the summary and its PDF list them. */
+export const RED_REASONS = ["waiting", "reopened", "coordination", "disposition", "triage"] as const;
+export type RedReason = (typeof RED_REASONS)[number];
 
 export interface PortalProjection {
   ticket: string;

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   ageingBucket,
   ageingWindow,
-  classifyRed,
   histogramMedian,
   jakartaDate,
   rankingMethod,
@@ -10,18 +9,6 @@ import {
   rankUnits,
   rate,
 } from "./stats.ts";
-
-describe("red reasons", () => {
-  it("follows the projection's kinds of red", () => {
-    expect(classifyRed("triage", false)).toBe("triage");
-    expect(classifyRed("waiting", false)).toBe("waiting");
-    expect(classifyRed("waiting", true)).toBe("reopened");
-    expect(classifyRed("coordination", true)).toBe("coordination");
-    expect(classifyRed("disposition", false)).toBe("disposition");
-    expect(classifyRed("in_progress", true)).toBeNull();
-    expect(classifyRed("done", false)).toBeNull();
-  });
-});
 
 describe("ageing", () => {
   it("puts ages into the five buckets at their edges", () => {

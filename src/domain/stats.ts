@@ -2,26 +2,7 @@
  * Monitoring rules (issue 6): which kind of red, how old an open report is, how units are ranked.
  * Pure: "today" and every count are parameters.
  */
-import type { RedReason } from "./projection.ts";
-import type { ReportState } from "./report.ts";
-
-export const RED_REASONS: readonly RedReason[] = ["waiting", "reopened", "coordination", "disposition", "triage"];
-
-/** The red reason of a state, given whether the report was reopened and has not left red since (projection.ts redReason). */
-export function classifyRed(state: ReportState, reopenedSinceLastAction: boolean): RedReason | null {
-  switch (state) {
-    case "triage":
-      return "triage";
-    case "coordination":
-      return "coordination";
-    case "disposition":
-      return "disposition";
-    case "waiting":
-      return reopenedSinceLastAction ? "reopened" : "waiting";
-    default:
-      return null;
-  }
-}
+import { JAKARTA_UTC_OFFSET_MINUTES } from "./sla-clock.ts";
 
 export const AGEING_BUCKETS = ["0-2", "3-7", "8-14", "15-30", "31+"] as const;
 export type AgeingBucket = (typeof AGEING_BUCKETS)[number];
@@ -37,15 +18,11 @@ export const AGEING_RANGES: Record<AgeingBucket, { min: number; max: number | nu
 
 /** The bucket of an open report's age in whole calendar days (today's date minus its creation date). */
 export function ageingBucket(ageDays: number): AgeingBucket {
-  if (ageDays <= 2) return "0-2";
-  if (ageDays <= 7) return "3-7";
-  if (ageDays <= 14) return "8-14";
-  if (ageDays <= 30) return "15-30";
-  return "31+";
+  return AGEING_BUCKETS.find((b) => AGEING_RANGES[b].max === null || ageDays <= AGEING_RANGES[b].max!)!;
 }
 
 const DAY = 86_400_000;
-const JAKARTA_OFFSET = 7 * 3_600_000;
+const JAKARTA_OFFSET = JAKARTA_UTC_OFFSET_MINUTES * 60_000;
 
 /** The Asia/Jakarta date of an instant, 'YYYY-MM-DD'. */
 export function jakartaDate(instant: Date): string {

@@ -4,11 +4,12 @@
  */
 
 import type { Language } from "./report.ts";
+import { JAKARTA_UTC_OFFSET_MINUTES } from "./sla-clock.ts";
 
 export type SummaryPeriod = "week" | "month";
 
 /** Jakarta is UTC+7 all year (no daylight saving). */
-const JAKARTA_OFFSET_MS = 7 * 3_600_000;
+const JAKARTA_OFFSET_MS = JAKARTA_UTC_OFFSET_MINUTES * 60_000;
 
 export interface PeriodBounds {
   period: SummaryPeriod;
@@ -48,11 +49,6 @@ export function periodBounds(period: SummaryPeriod, date: string): PeriodBounds 
   return { period, start, end, firstDay: dayString(monday), lastDay: dayString(new Date(monday.getTime() + 6 * 86_400_000)) };
 }
 
-/** Today's date in Jakarta, YYYY-MM-DD. */
-export function jakartaDate(now: Date): string {
-  return new Date(now.getTime() + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 /** An instant as a Jakarta wall-clock "YYYY-MM-DD HH:MM" (for printed tables). */
 export function jakartaDateTime(at: Date): string {
   return new Date(at.getTime() + JAKARTA_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
@@ -85,9 +81,6 @@ export function complianceRate(onTime: number, late: number): number | null {
   const total = onTime + late;
   return total === 0 ? null : Math.round((onTime / total) * 1000) / 10;
 }
-
-export const RED_REASONS = ["triage", "waiting", "reopened", "coordination", "disposition"] as const;
-export type SummaryRedReason = (typeof RED_REASONS)[number];
 
 /** The words of the printed summary (PDF), Indonesian first. */
 export const SUMMARY_TEXT: Record<Language, Record<string, string>> = {

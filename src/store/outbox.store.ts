@@ -102,6 +102,11 @@ export async function markOutbox(
   );
 }
 
+/** Removes one key from a message's payload (a link token once the mail is out). */
+export async function dropPayloadKey(tx: Queryable, id: number, key: string): Promise<void> {
+  await tx.query("update outbox set payload = payload - $2::text where id = $1", [id, key]);
+}
+
 /** A dead-lettered message goes back to the queue, due now. */
 export async function requeueOutbox(q: Queryable, id: number, now: Date): Promise<boolean> {
   const { rowCount } = await q.query(

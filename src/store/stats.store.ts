@@ -209,7 +209,7 @@ export async function flowSums(
   return rows.map((r) => ({ key: r.key, flow: toFlow(r) }));
 }
 
-export function zeroFlow(): FlowSums {
+function zeroFlow(): FlowSums {
   return { created: 0, firstAction: 0, firstActionOnTime: 0, followUpSubmitted: 0, done: 0, closed: 0, resolvedOnTime: 0, reopened: 0, followUpRejected: 0, slaBreached: 0 };
 }
 
@@ -258,9 +258,4 @@ export async function heldByUnit(
 export async function compactStats(q: Queryable): Promise<boolean> {
   const { rows } = await q.query<{ done: boolean }>("select stats_compact() as done");
   return rows[0]?.done ?? false;
-}
-
-/** Recomputes every aggregate from reports and report_events (after a bulk load). */
-export async function rebuildStats(q: Queryable): Promise<void> {
-  await q.query("select stats_rebuild()");
 }

@@ -6,11 +6,10 @@
  */
 import { createRequire } from "node:module";
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, PLACES, startTestApp, type TestApp } from "../harness.ts";
-import { launchBrowser } from "./browser.ts";
+import { ADMIN, PLACES, type TestApp } from "../harness.ts";
+import { startBrowserApp } from "./browser.ts";
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "officer-password-1";
@@ -21,10 +20,7 @@ let base: string;
 let ticket: string;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  await app.server.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ app, base, browser } = await startBrowserApp());
   const res = await app.server.inject({
     method: "POST",
     url: "/api/v1/public/reports",

@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
+import { startTestApp, type TestApp } from "../harness.ts";
 
 export const SCREENSHOT_DIR = path.resolve("test-artifacts/screenshots");
 
@@ -22,6 +24,21 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: chromiumPath(),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * The product listening on a loopback port and a Chromium, for one browser test file. `built` names the web apps
+ * the file opens: they must have been built (`npm run build:web`; `npm install` does it).
+ */
+export async function startBrowserApp(built: ReadonlyArray<"officer" | "portal"> = []): Promise<{ app: TestApp; base: string; browser: Browser }> {
+  for (const which of built) {
+    const index = path.resolve(`dist/web/${which}/index.html`);
+    if (!fs.existsSync(index)) throw new Error(`the ${which === "officer" ? "officer workspace" : "portal"} is not built (${index} is missing): run \`npm run build:web\``);
+  }
+  const app = await startTestApp();
+  await app.server.listen({ port: 0, host: "127.0.0.1" });
+  const base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  return { app, base, browser: await launchBrowser() };
 }
 
 /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png and returns its path. */

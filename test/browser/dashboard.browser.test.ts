@@ -5,15 +5,11 @@
  * opens the inbox listing exactly that report; the rankings explain their method; the summary shows its
  * figures and its PDF answers application/pdf. Screenshots at 1280 (and 375 for Dasbor).
  */
-import fs from "node:fs";
-import path from "node:path";
-import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLACES, startTestApp, uploadPhoto, type Officer, type TestApp } from "../harness.ts";
-import { launchBrowser, screenshot, signIn, watchedPage } from "./browser.ts";
+import { PLACES, uploadPhoto, type Officer, type TestApp } from "../harness.ts";
+import { screenshot, signIn, startBrowserApp, watchedPage } from "./browser.ts";
 
-const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const GAMBIR = "kel-31.71.01.1001";
 const PASSWORD = "officer-password-1"; // the harness's password for every officer it creates
 
@@ -37,13 +33,7 @@ async function act(officer: Officer, ticket: string, body: Record<string, unknow
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(OFFICER_INDEX)) {
-    throw new Error(`the officer workspace is not built (${OFFICER_INDEX} is missing): run \`npm run build:web\``);
-  }
-  app = await startTestApp();
-  await app.server.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ app, base, browser } = await startBrowserApp(["officer"]));
   executive = await app.officer("executive", null, "Ibu Pimpinan");
   const lurah = await app.officer("kelurahan_officer", GAMBIR);
   const validator = await app.officer("validator", GAMBIR);

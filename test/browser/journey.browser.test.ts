@@ -8,14 +8,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PLACES, startTestApp, testJpeg, type Officer, type TestApp } from "../harness.ts";
-import { launchBrowser, phoneAndDesktopShots, screenshot, signIn, watchedPage } from "./browser.ts";
+import { PLACES, testJpeg, type Officer, type TestApp } from "../harness.ts";
+import { phoneAndDesktopShots, screenshot, signIn, startBrowserApp, watchedPage } from "./browser.ts";
 
-const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
-const PORTAL_INDEX = path.resolve("dist/web/portal/index.html");
 const PASSWORD = "officer-password-1";
 const SUDIN = "dinas-bina-marga@31.71";
 
@@ -26,16 +23,7 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(OFFICER_INDEX)) {
-    throw new Error(`the officer workspace is not built (${OFFICER_INDEX} is missing): run \`npx vite build --config web/officer/vite.config.ts\` (npm install does it)`);
-  }
-  if (!fs.existsSync(PORTAL_INDEX)) {
-    throw new Error(`the portal is not built (${PORTAL_INDEX} is missing): run \`npx vite build --config web/portal/vite.config.ts\` (npm install does it)`);
-  }
-  app = await startTestApp();
-  await app.server.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ app, base, browser } = await startBrowserApp(["officer", "portal"]));
 }, 60_000);
 
 afterAll(async () => {

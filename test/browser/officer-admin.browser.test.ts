@@ -5,15 +5,11 @@
  * retries a dead-lettered message and requeues a malformed inbound payload. A kelurahan officer
  * is refused. Every section is screenshotted at 1280 and 375 px and may not scroll sideways.
  */
-import fs from "node:fs";
-import path from "node:path";
-import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, startTestApp, type TestApp } from "../harness.ts";
-import { launchBrowser, phoneAndDesktopShots, screenshot, signIn, watchedPage } from "./browser.ts";
+import { ADMIN, type TestApp } from "../harness.ts";
+import { phoneAndDesktopShots, screenshot, signIn, startBrowserApp, watchedPage } from "./browser.ts";
 
-const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const GAMBIR = "kel-31.71.01.1001";
 
 let app: TestApp;
@@ -23,11 +19,7 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(OFFICER_INDEX)) throw new Error(`the officer workspace is not built (${OFFICER_INDEX} is missing): run \`npm run build:web\``);
-  app = await startTestApp();
-  await app.server.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ app, base, browser } = await startBrowserApp(["officer"]));
 }, 60_000);
 
 afterAll(async () => {

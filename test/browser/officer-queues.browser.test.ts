@@ -8,13 +8,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, PLACES, startTestApp, testJpeg, type Officer, type TestApp } from "../harness.ts";
-import { launchBrowser, phoneAndDesktopShots, signIn, watchedPage } from "./browser.ts";
+import { ADMIN, PLACES, testJpeg, type Officer, type TestApp } from "../harness.ts";
+import { phoneAndDesktopShots, signIn, startBrowserApp, watchedPage } from "./browser.ts";
 
-const OFFICER_INDEX = path.resolve("dist/web/officer/index.html");
 const PASSWORD = "officer-password-1";
 const GAMBIR = "kel-31.71.01.1001";
 
@@ -26,13 +24,7 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(OFFICER_INDEX)) {
-    throw new Error(`the officer workspace is not built (${OFFICER_INDEX} is missing): run \`npm run build:web\``);
-  }
-  app = await startTestApp();
-  await app.server.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ app, base, browser } = await startBrowserApp(["officer"]));
   lurah = await app.officer("kelurahan_officer", GAMBIR, "Lurah Gambir");
 }, 60_000);
 

@@ -7,13 +7,12 @@
  */
 import { execSync } from "node:child_process";
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainOutbox } from "../../src/app/deliver-outbox.ts";
-import { PLACES, RecordingSender, startTestApp, uploadPhoto, type TestApp } from "../harness.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { PLACES, RecordingSender, uploadPhoto, type TestApp } from "../harness.ts";
+import { screenshot, startBrowserApp } from "./browser.ts";
 
 const CONTACT = { name: "Siti Rahmawati Contoh", email: "siti.rahasia@example.com", phone: "081299887766" };
 
@@ -87,10 +86,7 @@ async function fillReport(page: Page, description: string) {
 
 beforeAll(async () => {
   if (!fs.existsSync(path.resolve("dist/web/portal/index.html"))) execSync("npx vite build --config web/portal/vite.config.ts", { stdio: "inherit" });
-  app = await startTestApp();
-  await app.server.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ app, base, browser } = await startBrowserApp());
 }, 90_000);
 
 afterAll(async () => {

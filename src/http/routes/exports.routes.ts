@@ -5,7 +5,7 @@ import type { AppContext } from "../../app/context.ts";
 import { reportsCsv } from "../../app/exports.ts";
 import { openDataCatalogue, openDataCsv, openDataGeoJson } from "../../app/open-data.ts";
 import { executiveSummary, summaryPdf } from "../../app/summary.ts";
-import { jakartaDate } from "../../domain/summary.ts";
+import { jakartaDate } from "../../domain/stats.ts";
 import { actorOf, languageOf, officerAuth } from "../auth.ts";
 import { geojsonQuerySchema, inboxFilterFields, isoDate } from "../schemas.ts";
 

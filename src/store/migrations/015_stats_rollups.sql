@@ -272,6 +272,21 @@ create trigger report_events_stats after insert on report_events
   for each row execute function stats_event_added();
 
 -- ---------------------------------------------------------------------------------------------------------
+-- Adds the flows of `source` (any table with every dimension and the ten measures) into a flow table, grouped by
+-- that table's key, in day order: the fold and the rebuild fill the three grains with it, so the measures are
+-- listed once. `keys` is the target's primary key (trusted text from this file).
+create function stats_add_flows(source text, target text, keys text) returns void language plpgsql as $$
+declare
+  measures text[] := array['created', 'first_action', 'first_action_on_time', 'follow_up_submitted', 'done', 'closed',
+    'resolved_on_time', 'reopened', 'follow_up_rejected', 'sla_breached'];
+begin
+  execute format('insert into %I select %s, %s from %I group by %s order by %s on conflict (%s) do update set %s',
+    target, keys, (select string_agg(format('sum(%I)', m), ', ') from unnest(measures) m),
+    source, keys, keys, keys,
+    (select string_agg(format('%I = %I.%I + excluded.%I', m, target, m, m), ', ') from unnest(measures) m));
+end $$;
+
+-- ---------------------------------------------------------------------------------------------------------
 -- Folding the logs. Log rows of transactions still in flight are invisible here and stay for the next fold;
 -- readers add whatever is left in the logs. One fold at a time; returns false when another one runs.
 
@@ -311,54 +326,13 @@ begin
   delete from stats_open_age where n = 0;
   delete from stats_now where n = 0 and overdue = 0;
 
-  with d as (delete from stats_log_flow returning *),
-  g as (
-    select day, kelurahan_code, unit_id, category_code, channel, sum(created) as created, sum(first_action) as first_action,
-      sum(first_action_on_time) as first_action_on_time, sum(follow_up_submitted) as follow_up_submitted, sum(done) as done,
-      sum(closed) as closed, sum(resolved_on_time) as resolved_on_time, sum(reopened) as reopened,
-      sum(follow_up_rejected) as follow_up_rejected, sum(sla_breached) as sla_breached
-    from d group by 1, 2, 3, 4, 5
-  ),
-  flow_place as (
-    insert into stats_flow_place
-      select day, kelurahan_code, unit_id, sum(created), sum(first_action), sum(first_action_on_time), sum(follow_up_submitted),
-        sum(done), sum(closed), sum(resolved_on_time), sum(reopened), sum(follow_up_rejected), sum(sla_breached)
-      from g group by 1, 2, 3
-    on conflict (day, kelurahan_code, unit_id) do update set
-      created = stats_flow_place.created + excluded.created, first_action = stats_flow_place.first_action + excluded.first_action,
-      first_action_on_time = stats_flow_place.first_action_on_time + excluded.first_action_on_time,
-      follow_up_submitted = stats_flow_place.follow_up_submitted + excluded.follow_up_submitted,
-      done = stats_flow_place.done + excluded.done, closed = stats_flow_place.closed + excluded.closed,
-      resolved_on_time = stats_flow_place.resolved_on_time + excluded.resolved_on_time,
-      reopened = stats_flow_place.reopened + excluded.reopened,
-      follow_up_rejected = stats_flow_place.follow_up_rejected + excluded.follow_up_rejected,
-      sla_breached = stats_flow_place.sla_breached + excluded.sla_breached
-  ),
-  flow_kind as (
-    insert into stats_flow_kind
-      select day, category_code, channel, sum(created), sum(first_action), sum(first_action_on_time), sum(follow_up_submitted),
-        sum(done), sum(closed), sum(resolved_on_time), sum(reopened), sum(follow_up_rejected), sum(sla_breached)
-      from g group by 1, 2, 3
-    on conflict (day, category_code, channel) do update set
-      created = stats_flow_kind.created + excluded.created, first_action = stats_flow_kind.first_action + excluded.first_action,
-      first_action_on_time = stats_flow_kind.first_action_on_time + excluded.first_action_on_time,
-      follow_up_submitted = stats_flow_kind.follow_up_submitted + excluded.follow_up_submitted,
-      done = stats_flow_kind.done + excluded.done, closed = stats_flow_kind.closed + excluded.closed,
-      resolved_on_time = stats_flow_kind.resolved_on_time + excluded.resolved_on_time,
-      reopened = stats_flow_kind.reopened + excluded.reopened,
-      follow_up_rejected = stats_flow_kind.follow_up_rejected + excluded.follow_up_rejected,
-      sla_breached = stats_flow_kind.sla_breached + excluded.sla_breached
-  )
-  insert into stats_flow select * from g
-  on conflict (day, kelurahan_code, unit_id, category_code, channel) do update set
-    created = stats_flow.created + excluded.created, first_action = stats_flow.first_action + excluded.first_action,
-    first_action_on_time = stats_flow.first_action_on_time + excluded.first_action_on_time,
-    follow_up_submitted = stats_flow.follow_up_submitted + excluded.follow_up_submitted,
-    done = stats_flow.done + excluded.done, closed = stats_flow.closed + excluded.closed,
-    resolved_on_time = stats_flow.resolved_on_time + excluded.resolved_on_time,
-    reopened = stats_flow.reopened + excluded.reopened,
-    follow_up_rejected = stats_flow.follow_up_rejected + excluded.follow_up_rejected,
-    sla_breached = stats_flow.sla_breached + excluded.sla_breached;
+  create temp table if not exists stats_fold_flow (like stats_log_flow) on commit drop;
+  with d as (delete from stats_log_flow returning *)
+  insert into stats_fold_flow select * from d;
+  perform stats_add_flows('stats_fold_flow', 'stats_flow', 'day, kelurahan_code, unit_id, category_code, channel');
+  perform stats_add_flows('stats_fold_flow', 'stats_flow_place', 'day, kelurahan_code, unit_id');
+  perform stats_add_flows('stats_fold_flow', 'stats_flow_kind', 'day, category_code, channel');
+  truncate stats_fold_flow;
 
   with d as (delete from stats_log_held returning *)
   insert into stats_held select day, unit_id, bucket, sum(segments), sum(held_ms) from d group by 1, 2, 3
@@ -431,14 +405,8 @@ begin
     -- stored in day order, as the folds append them: a period's rows sit in few pages (measured on 1M reports:
     -- a month of one category in one kota read 33,311 pages unordered, 3,961 ordered; 216 ms -> 21 ms)
     order by 1, 2, 3, 4, 5;
-  insert into stats_flow_place
-    select day, kelurahan_code, unit_id, sum(created), sum(first_action), sum(first_action_on_time), sum(follow_up_submitted),
-      sum(done), sum(closed), sum(resolved_on_time), sum(reopened), sum(follow_up_rejected), sum(sla_breached)
-    from stats_flow group by 1, 2, 3 order by 1, 2, 3;
-  insert into stats_flow_kind
-    select day, category_code, channel, sum(created), sum(first_action), sum(first_action_on_time), sum(follow_up_submitted),
-      sum(done), sum(closed), sum(resolved_on_time), sum(reopened), sum(follow_up_rejected), sum(sla_breached)
-    from stats_flow group by 1, 2, 3 order by 1, 2, 3;
+  perform stats_add_flows('stats_flow', 'stats_flow_place', 'day, kelurahan_code, unit_id');
+  perform stats_add_flows('stats_flow', 'stats_flow_kind', 'day, category_code, channel');
 
   -- Custody, the rules of stats_apply_custody without a loop. Per report, in event order:
   --   * an event that stops the clock (to done/closed, or 'closed') leaves no holder, once custody started;

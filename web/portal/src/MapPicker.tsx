@@ -2,47 +2,13 @@
  * The map for dropping a pin: loaded on demand (MapLibre is most of the portal's JavaScript), with the
  * shipped kelurahan polygons as an offline base layer and the citizen's own reports as small dots.
  */
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type StyleSpecification } from "maplibre-gl";
+import { Map as MapLibreMap, Marker, NavigationControl, type GeoJSONSource, type LayerSpecification, type StyleSpecification } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
-import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { MyReport, Point } from "./api.ts";
-
-setWorkerUrl(workerUrl);
-
-interface MapConfig {
-  centerLat: number;
-  centerLon: number;
-  zoom: number;
-  tileUrl?: string;
-}
-
-type GeoData = Exclude<Parameters<GeoJSONSource["setData"]>[0], string>;
-
-const EMPTY: GeoData = { type: "FeatureCollection", features: [] };
-
-/** The shipped kelurahan polygons; without them (older server) the map stays a plain background. */
-async function boundaries(): Promise<GeoData | null> {
-  try {
-    const res = await fetch("/api/v1/public/kelurahan.geojson");
-    return res.ok ? ((await res.json()) as GeoData) : null;
-  } catch {
-    return null;
-  }
-}
-
-const FALLBACK: MapConfig = { centerLat: -6.2, centerLon: 106.8456, zoom: 10 };
-
-async function mapConfig(): Promise<MapConfig> {
-  try {
-    const res = await fetch("/api/v1/config");
-    const body = (await res.json()) as { map?: Partial<MapConfig> | null };
-    return { ...FALLBACK, ...body.map };
-  } catch {
-    return FALLBACK;
-  }
-}
+import { kelurahanCollection } from "./kelurahan.ts";
+import { EMPTY, mapConfig, type GeoData, type MapConfig } from "./map-base.ts";
 
 function style(cfg: MapConfig): StyleSpecification {
   const sources: StyleSpecification["sources"] = {
@@ -103,7 +69,7 @@ export default function MapPicker({ point, onPick, mine, onKelurahan }: MapPicke
         m.on("load", () => {
           if (!cancelled) setStatus("ready");
           m.addSource("mine", { type: "geojson", data: EMPTY });
-          void boundaries().then((fc) => fc && (m.getSource("kelurahan") as GeoJSONSource | undefined)?.setData(fc));
+          void kelurahanCollection().then((fc) => fc && (m.getSource("kelurahan") as GeoJSONSource | undefined)?.setData(fc as unknown as GeoData));
           m.addLayer({ id: "mine", type: "circle", source: "mine", paint: { "circle-radius": 5, "circle-color": "#0b5394", "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 } });
         });
         m.on("error", () => undefined); // a missing boundary layer leaves a plain map, not a broken page

@@ -4,47 +4,24 @@
  * over the tiles of /api/v1/config when set, else the shipped kelurahan polygons. A point opens a
  * popup with its ticket, label and a link; a cluster zooms in. Loaded on demand (MapLibre is large).
  */
-import { Map as MapLibreMap, Marker, NavigationControl, Popup, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type MapGeoJSONFeature, type StyleSpecification } from "maplibre-gl";
+import { Map as MapLibreMap, Marker, NavigationControl, Popup, type GeoJSONSource, type LayerSpecification, type MapGeoJSONFeature, type StyleSpecification } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
-import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type ListFilters } from "./api.ts";
 import type { Language } from "./i18n.ts";
 import { kelurahanCollection } from "./kelurahan.ts";
+import { EMPTY, mapConfig, type GeoData, type MapConfig } from "./map-base.ts";
 import { navigate } from "./router.tsx";
 
-setWorkerUrl(workerUrl);
-
-interface MapConfig {
-  centerLat: number;
-  centerLon: number;
-  zoom: number;
-  tileUrl?: string;
-  tileAttribution?: string;
-}
-
-type GeoData = Exclude<Parameters<GeoJSONSource["setData"]>[0], string>;
 interface ReportFeature {
   type: "Feature";
   geometry: { type: "Point"; coordinates: [number, number] };
   properties: { ticket: string; colour: string; label: string; category: string | { name?: string } | null };
 }
 
-const EMPTY: GeoData = { type: "FeatureCollection", features: [] };
-const FALLBACK: MapConfig = { centerLat: -6.2, centerLon: 106.8456, zoom: 10 };
 /** the same colours as the portal's status pills */
 const COLOUR_OF = ["match", ["get", "colour"], "red", "#c62828", "yellow", "#f9d44a", "green", "#2e7d32", "#616161"];
-
-async function mapConfig(): Promise<MapConfig> {
-  try {
-    const res = await fetch("/api/v1/config");
-    const body = (await res.json()) as { map?: Partial<MapConfig> | null };
-    return { ...FALLBACK, ...body.map };
-  } catch {
-    return FALLBACK;
-  }
-}
 
 function style(cfg: MapConfig): StyleSpecification {
   const sources: StyleSpecification["sources"] = { kelurahan: { type: "geojson", data: EMPTY } };

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { adminApi, DISPUTE_POLICIES, type AdminCategory, type DisputePolicy } from "./admin-api.ts";
-import { Feedback, messageOf, useReturnFocus, note, type Notice } from "./common.tsx";
+import { AdminTable, Feedback, messageOf, note, type Notice, useReturnFocus } from "./common.tsx";
 
 export function CategoriesAdmin() {
   const { t, i18n } = useTranslation();
@@ -26,20 +26,7 @@ export function CategoriesAdmin() {
       <Feedback ok={ok} error={error} testId="categories" />
       {items === null ? <p>{t("admin.loading")}</p> : items.length === 0 ? <p>{t("admin.categories.empty")}</p> : (
         <div className="adm-scroll">
-          <table className="adm-table" data-testid="categories-table">
-            <caption className="sr-only">{t("admin.categories.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.categories.name")}</th>
-                <th scope="col">{t("admin.categories.firstShort")}</th>
-                <th scope="col">{t("admin.categories.resolutionShort")}</th>
-                <th scope="col">{t("admin.categories.dispute")}</th>
-                <th scope="col">{t("admin.categories.ppsu")}</th>
-                <th scope="col">{t("admin.users.status")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable testId="categories-table" caption={t("admin.categories.title")} columns={[t("admin.categories.name"), t("admin.categories.firstShort"), t("admin.categories.resolutionShort"), t("admin.categories.dispute"), t("admin.categories.ppsu"), t("admin.users.status"), t("admin.actions")]}>
               {items.map((c) => (
                 <CategoryRow key={c.code} category={c} name={nameOf(c)} open={editing === c.code}
                   onToggle={() => { setEditing(editing === c.code ? null : c.code); setError(null); }}
@@ -51,8 +38,7 @@ export function CategoriesAdmin() {
                   }}
                   onError={(m) => { setOk(null); setError(m); }} />
               ))}
-            </tbody>
-          </table>
+          </AdminTable>
         </div>
       )}
     </>

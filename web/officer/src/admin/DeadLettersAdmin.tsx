@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { adminApi, type OutboxItem } from "./admin-api.ts";
-import { Feedback, messageOf, useDateFormat, note, type Notice } from "./common.tsx";
+import { AdminTable, Feedback, messageOf, note, type Notice, useDateFormat } from "./common.tsx";
 
 export function DeadLettersAdmin() {
   const { t } = useTranslation();
@@ -45,20 +45,7 @@ export function DeadLettersAdmin() {
       {items === null ? <p>{t("admin.loading")}</p> : items.length === 0 ? <p data-testid="dead-empty">{t("admin.dead.empty")}</p> : (
         <div className="adm-scroll">
           <p className="muted small">{t("admin.dead.count", { count: items.length })}</p>
-          <table className="adm-table" data-testid="dead-table">
-            <caption className="sr-only">{t("admin.dead.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("admin.dead.channel")}</th>
-                <th scope="col">{t("admin.dead.template")}</th>
-                <th scope="col">{t("admin.dead.error")}</th>
-                <th scope="col">{t("admin.dead.attempts")}</th>
-                <th scope="col">{t("admin.dead.time")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable testId="dead-table" caption={t("admin.dead.title")} columns={["#", t("admin.dead.channel"), t("admin.dead.template"), t("admin.dead.error"), t("admin.dead.attempts"), t("admin.dead.time"), t("admin.actions")]}>
               {items.map((m) => (
                 <tr key={m.id} data-testid="dead-row" data-id={m.id}>
                   <td data-label="#">{m.id}</td>
@@ -74,8 +61,7 @@ export function DeadLettersAdmin() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+          </AdminTable>
         </div>
       )}
     </>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { adminApi, type Holiday } from "./admin-api.ts";
-import { Feedback, messageOf, useDateFormat, note, type Notice } from "./common.tsx";
+import { AdminTable, Feedback, messageOf, note, type Notice, useDateFormat } from "./common.tsx";
 
 export function HolidaysAdmin() {
   const { t } = useTranslation();
@@ -79,17 +79,7 @@ export function HolidaysAdmin() {
       {items === null ? <p>{t("admin.loading")}</p> : items.length === 0 ? <p data-testid="holidays-empty">{t("admin.holidays.empty")}</p> : (
         <div className="adm-scroll">
           <p className="muted small">{t("admin.holidays.count", { count: items.length })}</p>
-          <table className="adm-table" data-testid="holidays-table">
-            <caption className="sr-only">{t("admin.holidays.title")} {year}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.holidays.date")}</th>
-                <th scope="col">{t("admin.holidays.name")}</th>
-                <th scope="col">{t("admin.holidays.jointLeave")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable testId="holidays-table" caption={`${t("admin.holidays.title")} ${year}`} columns={[t("admin.holidays.date"), t("admin.holidays.name"), t("admin.holidays.jointLeave"), t("admin.actions")]}>
               {items.map((h) => (
                 <tr key={h.date} data-testid="holiday-row" data-date={h.date}>
                   <td data-label={t("admin.holidays.date")}><time dateTime={h.date}>{formatDate(h.date)}</time></td>
@@ -112,8 +102,7 @@ export function HolidaysAdmin() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+          </AdminTable>
         </div>
       )}
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { adminApi, type InboundPayload, type InboundSummary } from "./admin-api.ts";
-import { Feedback, messageOf, useDateFormat, note, type Notice } from "./common.tsx";
+import { AdminTable, Feedback, messageOf, note, type Notice, useDateFormat } from "./common.tsx";
 
 export function InboundAdmin() {
   const { t } = useTranslation();
@@ -80,25 +80,12 @@ export function InboundAdmin() {
       {items === null ? <p>{t("admin.loading")}</p> : items.length === 0 ? <p data-testid="inbound-empty">{t("admin.inbound.empty")}</p> : (
         <div className="adm-scroll">
           <p className="muted small">{t("admin.inbound.count", { count: items.length })}</p>
-          <table className="adm-table" data-testid="inbound-table">
-            <caption className="sr-only">{t("admin.inbound.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("admin.inbound.channel")}</th>
-                <th scope="col">{t("admin.inbound.error")}</th>
-                <th scope="col">{t("admin.inbound.received")}</th>
-                <th scope="col">{t("admin.inbound.size")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable testId="inbound-table" caption={t("admin.inbound.title")} columns={["#", t("admin.inbound.channel"), t("admin.inbound.error"), t("admin.inbound.received"), t("admin.inbound.size"), t("admin.actions")]}>
               {items.map((p) => (
                 <InboundRow key={p.id} p={p} open={open?.id === p.id ? open : null} busy={busy === p.id} time={formatTime(p.receivedAt)}
                   onView={() => void view(p)} onRequeue={() => void requeue(p)} />
               ))}
-            </tbody>
-          </table>
+          </AdminTable>
           {next && <button type="button" className="secondary" onClick={() => void load(channel, next)}>{t("admin.more")}</button>}
         </div>
       )}

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { adminApi, UNIT_KINDS, type AdminUnit, type UnitKind } from "./admin-api.ts";
-import { Feedback, messageOf, unitLabel, UnitPicker, useReturnFocus, note, type Notice } from "./common.tsx";
+import { AdminTable, Feedback, messageOf, note, type Notice, unitLabel, UnitPicker, useReturnFocus } from "./common.tsx";
 
 const SHOWN = 100;
 
@@ -48,26 +48,13 @@ export function UnitsAdmin({ units, onChanged }: { units: AdminUnit[]; onChanged
       {matches.length === 0 ? <p>{t("admin.units.empty")}</p> : (
         <div className="adm-scroll">
           <p className="muted small" aria-live="polite">{t("admin.showing", { shown: Math.min(SHOWN, matches.length), count: matches.length })}</p>
-          <table className="adm-table" data-testid="units-table">
-            <caption className="sr-only">{t("admin.units.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.units.name")}</th>
-                <th scope="col">{t("admin.units.id")}</th>
-                <th scope="col">{t("admin.units.kind")}</th>
-                <th scope="col">{t("admin.units.parent")}</th>
-                <th scope="col">{t("admin.users.status")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable testId="units-table" caption={t("admin.units.title")} columns={[t("admin.units.name"), t("admin.units.id"), t("admin.units.kind"), t("admin.units.parent"), t("admin.users.status"), t("admin.actions")]}>
               {matches.slice(0, SHOWN).map((u) => (
                 <UnitRow key={u.id} unit={u} parent={unitLabel(byId, u.parentId)} open={editing === u.id}
                   onToggle={() => setEditing(editing === u.id ? null : u.id)}
                   onSaved={(s) => { saved(s, note("admin.saved")); setEditing(null); }} onError={failed} />
               ))}
-            </tbody>
-          </table>
+          </AdminTable>
         </div>
       )}
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { adminApi, ROLES, type AdminUnit, type AdminUser, type Role } from "./admin-api.ts";
-import { Feedback, messageOf, unitLabel, UnitPicker, useReturnFocus, note, type Notice } from "./common.tsx";
+import { AdminTable, Feedback, messageOf, note, type Notice, unitLabel, UnitPicker, useReturnFocus } from "./common.tsx";
 
 interface Filter { role: string; unitId: string }
 const NO_FILTER: Filter = { role: "", unitId: "" };
@@ -50,27 +50,14 @@ export function UsersAdmin({ units, selfId }: { units: AdminUnit[]; selfId: stri
       {items === null ? <p>{t("admin.loading")}</p> : items.length === 0 ? <p>{t("admin.users.empty")}</p> : (
         <div className="adm-scroll">
           <p className="muted small">{t("admin.users.count", { count: items.length })}</p>
-          <table className="adm-table" data-testid="users-table">
-            <caption className="sr-only">{t("admin.users.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.users.name")}</th>
-                <th scope="col">{t("admin.users.email")}</th>
-                <th scope="col">{t("admin.users.role")}</th>
-                <th scope="col">{t("admin.users.unit")}</th>
-                <th scope="col">{t("admin.users.status")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable testId="users-table" caption={t("admin.users.title")} columns={[t("admin.users.name"), t("admin.users.email"), t("admin.users.role"), t("admin.users.unit"), t("admin.users.status"), t("admin.actions")]}>
               {items.map((u) => (
                 <UserRow key={u.id} user={u} units={units} byId={byId} self={u.id === selfId} open={editing === u.id}
                   onToggle={() => setEditing(editing === u.id ? null : u.id)}
                   onSaved={(saved, message) => { replace(saved); setError(null); setOk(message); }}
                   onError={(message) => { setOk(null); setError(message); }} />
               ))}
-            </tbody>
-          </table>
+          </AdminTable>
         </div>
       )}
 

@@ -1,5 +1,5 @@
 /** Small pieces the administration screens share: feedback regions, the unit picker, date formatting. */
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api.ts";
 import type { AdminUnit } from "./admin-api.ts";
@@ -32,6 +32,19 @@ export function Feedback({ ok, error, testId }: { ok: Notice | null; error: stri
       </div>
       {error && <p className="error" role="alert" data-testid={`${testId}-error`}>{t("admin.error", { message: error })}</p>}
     </>
+  );
+}
+
+/** An administration list: a captioned table (caption for screen readers) with its column headers and rows. */
+export function AdminTable({ testId, caption, columns, children }: { testId: string; caption: string; columns: string[]; children: ReactNode }) {
+  return (
+    <table className="adm-table" data-testid={testId}>
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
   );
 }
 
