@@ -366,7 +366,7 @@ describe("Open311 media links", () => {
       expect(refused.rows[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/not public/) });
       expect(valid<Req[]>(await app.get(`/open311/v2/requests/${guarded}.json`), "request")[0]!.media_url).toBeNull();
       // A partner network inside the city's (MEDIA_ALLOW_PRIVATE_ADDRESSES=1): fetched, and the request shows the photo.
-      await ctx.pool.query("update inbound_media set next_attempt_at = now() where url = $1", [`${origin}/foto.jpg`]);
+      await ctx.pool.query("update inbound_media set next_attempt_at = now() - interval '1 minute' where url = $1", [`${origin}/foto.jpg`]);
       expect(await fetchPendingMedia(ctx, mediaFetchersFromEnv({ MEDIA_ALLOW_PRIVATE_ADDRESSES: "1" }))).toBe(1);
       const request = valid<Req[]>(await app.get(`/open311/v2/requests/${fetched}.json`), "request")[0]!;
       expect(request.media_url).toMatch(/\/api\/v1\/public\/photos\//);
